@@ -1,0 +1,2 @@
+namespace FineTune.Build;
+internal static class Placeholder { }
