@@ -23,8 +23,14 @@ public sealed class DatasetSurvey
 
     private readonly HashSet<ulong> _labels = [];
 
+    /// <summary>Examples with a text answer (chat examples that answer with tool calls have none).</summary>
+    public int LabeledCount { get; private set; }
+
+    /// <summary>Classification needs every example to answer with text, and few distinct answers.</summary>
     public DatasetTask InferredTask
-        => ExampleCount > 0 && DistinctLabels < ExampleCount / (double)ClassificationThreshold ? DatasetTask.Classification : DatasetTask.Generation;
+        => ExampleCount > 0 && LabeledCount == ExampleCount && DistinctLabels < ExampleCount / (double)ClassificationThreshold
+            ? DatasetTask.Classification
+            : DatasetTask.Generation;
 
     public static DatasetSurvey Run(IEnumerable<SourceFile> sources)
     {
@@ -53,6 +59,7 @@ public sealed class DatasetSurvey
         ExampleCount++;
         if (LabelOf(node) is { } label)
         {
+            LabeledCount++;
             _labels.Add(Fnv64.Hash(label.AsSpan().Trim()));
         }
     }

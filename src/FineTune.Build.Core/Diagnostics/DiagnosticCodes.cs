@@ -24,6 +24,7 @@ public static class DiagnosticCodes
     public static readonly DiagnosticDescriptor InvalidUtf8 = new("FT1006", Error, "Syntax", "A source file is not valid UTF-8");
     public static readonly DiagnosticDescriptor InvalidDocumentShape = new("FT1007", Error, "Syntax", "A YAML document is neither a list of examples nor a mapping with an examples: list");
     public static readonly DiagnosticDescriptor DuplicateKey = new("FT1008", Error, "Syntax", "A key appears twice in one mapping");
+    public static readonly DiagnosticDescriptor CommaInFlowMapping = new("FT1009", Warning, "Syntax", "An unquoted comma inside {...} split a YAML value");
 
     // FT2xxx: the example schema.
     public static readonly DiagnosticDescriptor UnknownKey = new("FT2001", Error, "Schema", "A key the target format does not have");

@@ -103,17 +103,18 @@ public static class Shapes
         new Field("function", ValueKind.Object, Required: true, Shape: FunctionDefinition));
 
     public static readonly Shape Chat = new("a chat example",
+        // The order of OpenAI's own example files (the cookbook's drone_training.jsonl), so they re-emit byte for byte.
         new Field("messages", ValueKind.List, Required: true, ItemShape: Message),
-        new Field("tools", ValueKind.List, ItemShape: Tool),
         new Field("parallel_tool_calls", ValueKind.Boolean),
+        new Field("tools", ValueKind.List, ItemShape: Tool),
         new Field("functions", ValueKind.List, ItemShape: FunctionDefinition),
         Id,
         Split);
 
     public static readonly Shape PreferenceInput = new("a preference input",
         new Field("messages", ValueKind.List, Required: true, ItemShape: Message),
-        new Field("tools", ValueKind.List, ItemShape: Tool),
-        new Field("parallel_tool_calls", ValueKind.Boolean));
+        new Field("parallel_tool_calls", ValueKind.Boolean),
+        new Field("tools", ValueKind.List, ItemShape: Tool));
 
     public static readonly Shape Preference = new("a preference example",
         new Field("input", ValueKind.Object, Required: true, Shape: PreferenceInput),

@@ -258,15 +258,13 @@ public sealed class CsvSourceReader
     private readonly record struct Cell(string Text, int Line, int Column, bool Unterminated);
 
     /// <summary>Unquotes a cell and finds its physical line and column from its offset in the row's text.</summary>
-    private static unsafe Cell ReadCell(ReadOnlySpan<char> row, ReadOnlySpan<char> cell, int rowLine)
+    private static Cell ReadCell(ReadOnlySpan<char> row, ReadOnlySpan<char> cell, int rowLine)
     {
-        int offset;
-        fixed (char* rowStart = row)
-        fixed (char* cellStart = cell)
-        {
-            offset = cell.Length == 0 && cellStart == null ? 0 : (int)(cellStart - rowStart);
-        }
-
+        // Sep's cells are slices of the row's buffer, so the distance between their starts is the cell's offset
+        // (taken by reference: an empty span still points at its place in the row).
+        var offset = (int)(System.Runtime.CompilerServices.Unsafe.ByteOffset(
+            ref System.Runtime.InteropServices.MemoryMarshal.GetReference(row),
+            ref System.Runtime.InteropServices.MemoryMarshal.GetReference(cell)) / sizeof(char));
         offset = Math.Clamp(offset, 0, row.Length);
         var before = row[..offset];
         var newlines = before.Count('\n');
@@ -275,7 +273,7 @@ public sealed class CsvSourceReader
         var column = offset - lastNewline;
         if (cell.Length > 0 && cell[0] == '"')
         {
-            var closed = cell.Length >= 2 && cell[^1] == '"' && (cell.Length - 1 - CountTrailingQuotes(cell)) >= 0 && CountTrailingQuotes(cell) % 2 == 1;
+            var closed = cell.Length >= 2 && CountTrailingQuotes(cell) % 2 == 1;
             var inner = closed ? cell[1..^1] : cell[1..];
             return new Cell(inner.ToString().Replace("\"\"", "\""), line, column, !closed);
         }

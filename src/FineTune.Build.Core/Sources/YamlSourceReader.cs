@@ -283,6 +283,11 @@ public sealed class YamlSourceReader
                 continue;
             }
 
+            if (start.Style == MappingStyle.Flow && JoinCommaSplit(properties, keyScalar, value))
+            {
+                continue;
+            }
+
             if (properties.Exists(p => p.Name == keyScalar.Text))
             {
                 Report(DiagnosticCodes.DuplicateKey, keyScalar, $"The key '{keyScalar.Text}' appears twice in this mapping: keep one.");
@@ -304,6 +309,29 @@ public sealed class YamlSourceReader
         var mappingNode = new ObjectNode(properties, (int)start.Start.Line, (int)start.Start.Column);
         Remember(start.Anchor, mappingNode);
         return mappingNode;
+    }
+
+    /// <summary>
+    /// In a flow mapping a comma ends a plain value, so <c>{role: assistant, content: Paris, as if ...}</c> reads
+    /// as a key "as if ..." without a value. That is never a field name: join it back to the previous plain value,
+    /// as the writer meant, and warn so the text gets quoted.
+    /// </summary>
+    private bool JoinCommaSplit(List<Property> properties, ScalarNode key, Node value)
+    {
+        if (properties.Count == 0
+            || key.Kind != ScalarKind.Plain
+            || value is not ScalarNode { Kind: ScalarKind.Plain, Text.Length: 0 }
+            || properties[^1].Value is not ScalarNode { Kind: ScalarKind.Plain } previous
+            || previous.Text.Length == 0
+            || !key.Text.Contains(' '))
+        {
+            return false;
+        }
+
+        properties[^1].Value = new ScalarNode(ScalarKind.Plain, previous.Text + ", " + key.Text, previous.Line, previous.Column);
+        _diagnostics.Report(DiagnosticCodes.CommaInFlowMapping, _source.Path, key.Line, key.Column,
+            $"A comma inside {{...}} ends a value, so '{properties[^1].Name}' was cut at it; the text was joined back. Quote it: {properties[^1].Name}: \"{previous.Text}, {key.Text}\".");
+        return true;
     }
 
     private void Merge(List<Property> merged, Node value)
