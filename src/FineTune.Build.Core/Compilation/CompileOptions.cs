@@ -32,6 +32,30 @@ public sealed class CompileOptions
     public double? ValidationFraction { get; init; }
 
     public string SplitSeed { get; init; } = "0";
+
+    /// <summary>The project file: project-level diagnostics (model, counts) point at it.</summary>
+    public string? ProjectFile { get; init; }
+
+    /// <summary>Report paths are relative to this folder (default: the project file's folder).</summary>
+    public string? ProjectDirectory { get; init; }
+
+    /// <summary>FineTuneModelCatalog: a project file that extends or overrides the built-in model catalog.</summary>
+    public string? ModelCatalogPath { get; init; }
+
+    /// <summary>FineTuneMethod: supervised (default) or dpo (which implies the preference format).</summary>
+    public string? Method { get; init; }
+
+    /// <summary>FineTuneEpochs; null for the API's default (estimated with the cookbook's heuristic).</summary>
+    public int? Epochs { get; init; }
+
+    /// <summary>The day model lifecycles are judged on (FineTuneLifecycleDate; default today, UTC).</summary>
+    public DateOnly Today { get; init; } = DateOnly.FromDateTime(DateTime.UtcNow);
+
+    /// <summary>Worker threads for the per-example checks and token counts (default: one per core).</summary>
+    public int Parallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Write &lt;name&gt;.report.json, .report.html and .sarif beside the JSONL.</summary>
+    public bool WriteReports { get; init; } = true;
 }
 
 /// <summary>FineTuneTask.</summary>

@@ -27,4 +27,7 @@ public sealed class CompileResult
     public string? ValidationPath { get; init; }
 
     public IReadOnlyList<string> OutputFiles { get; init; } = [];
+
+    /// <summary>Figures and diagnostics of the compile (what the report files hold).</summary>
+    public Reports.DatasetReport? Report { get; init; }
 }

@@ -1,21 +1,35 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using FineTune.Build.Diagnostics;
 using FineTune.Build.Examples;
+using FineTune.Build.Models;
 using FineTune.Build.Output;
+using FineTune.Build.Reports;
 using FineTune.Build.Rules;
 using FineTune.Build.Sources;
+using FineTune.Build.Tokens;
 
 namespace FineTune.Build.Compilation;
 
 /// <summary>
-/// Compiles dataset sources into the JSONL a fine-tuning API accepts. Examples stream through one at a time:
-/// read, bind to the format, check and fix, split, write. Outputs are written under temporary names and moved into
-/// place only when the whole compile has no error; a failed compile deletes the previous outputs, so nothing stale
-/// looks fresh.
+/// Compiles dataset sources into the JSONL a fine-tuning API accepts. Examples stream through in batches: read and
+/// bound in order, checked and counted in parallel (one tokenizer per worker), then checked against the dataset,
+/// split and written in order. Memory is bounded by the batch, not the dataset. Outputs are written under
+/// temporary names and moved into place only when the compile has no error; a failed compile deletes the previous
+/// outputs, so nothing stale looks fresh. The reports are written either way.
 /// </summary>
 public sealed class DatasetCompiler
 {
+    private const int BatchSize = 512;
+
+    /// <summary>The seed's minimum for conditional generation, and for each class of a classifier.</summary>
+    public const int GenerationMinimum = 500;
+
+    public const int ClassMinimum = 100;
+
+    private static readonly IExampleRule[] ExampleRules = [new ChatStructureRule(), new ReservedTokenRule(), new SecretRule(), new TokenLimitRule()];
+
     private readonly CompileOptions _options;
     private readonly DiagnosticCollector _diagnostics;
 
@@ -25,23 +39,29 @@ public sealed class DatasetCompiler
         _diagnostics = diagnostics;
     }
 
-    public string TrainPath => Path.Combine(_options.OutputDirectory, _options.DatasetName + ".train.jsonl");
+    public string TrainPath => OutputPath("train.jsonl");
 
-    public string ValidationPath => Path.Combine(_options.OutputDirectory, _options.DatasetName + ".validation.jsonl");
+    public string ValidationPath => OutputPath("validation.jsonl");
+
+    public string OutputPath(string suffix) => Path.Combine(_options.OutputDirectory, $"{_options.DatasetName}.{suffix}");
 
     public string? SourceMapPath(string kind)
         => _options.IntermediateDirectory is null ? null : Path.Combine(_options.IntermediateDirectory, $"{_options.DatasetName}.{kind}.sourcemap.tsv");
+
+    /// <summary>The report of the last compile (also written to disk when <see cref="CompileOptions.WriteReports"/>).</summary>
+    public DatasetReport? Report { get; private set; }
 
     public CompileResult Compile()
     {
         if (_options.Sources.Count == 0)
         {
-            _diagnostics.Report(DiagnosticCodes.NoSources, null, 0, 0,
+            _diagnostics.Report(DiagnosticCodes.NoSources, _options.ProjectFile, 0, 0,
                 "The project has no FineTuneSource items: add .yaml, .csv, .tsv or .jsonl files beside the project, or FineTuneSource items.");
         }
 
-        // What must be known before writing: the format (unless set) and the task (unless set).
-        var format = _options.Format ?? ModelFormats.For(_options.BaseModel);
+        // What must be known before writing: the model, the format and the task.
+        var lookup = ModelResolution.Resolve(_options, _diagnostics);
+        var format = ModelResolution.FormatFor(_options, lookup);
         DatasetSurvey? survey = null;
         if (format is null || _options.Task is null)
         {
@@ -49,21 +69,43 @@ public sealed class DatasetCompiler
             format ??= survey.FirstFormat ?? DatasetFormat.Chat;
         }
 
+        ModelResolution.CheckSupport(_options, lookup, format.Value, _diagnostics);
         var task = _options.Task ?? survey!.InferredTask;
-        var fraction = _options.ValidationFraction ?? (task == DatasetTask.Classification ? 0.2 : 0.0);
+        var isClassification = task == DatasetTask.Classification;
+        var fraction = _options.ValidationFraction ?? (isClassification ? 0.2 : 0.0);
+        var model = lookup.Entry;
+        var modelName = string.IsNullOrWhiteSpace(_options.BaseModel) ? "the default model" : _options.BaseModel!;
+        var report = new DatasetReport
+        {
+            Dataset = _options.DatasetName,
+            BaseModel = _options.BaseModel,
+            ModelEntry = model.Name,
+            ModelKnown = lookup.IsKnown,
+            Format = format.Value.Name(),
+            Task = isClassification ? "classification" : "generation",
+            Tokenizer = model.Tokenizer,
+            MaxExampleTokens = model.MaxExampleTokens,
+            ValidationFraction = fraction,
+            SplitSeed = _options.SplitSeed,
+            BaseDirectory = _options.ProjectDirectory ?? Path.GetDirectoryName(_options.ProjectFile) ?? _options.OutputDirectory,
+        };
+        Report = report;
+
         var split = new SplitAssigner(fraction, _options.SplitSeed);
         var binder = new ExampleBinder(_diagnostics);
         var formatting = new CompletionFormattingRules(_options.Formatting, _diagnostics);
-        var isClassification = task == DatasetTask.Classification;
-        var classes = new HashSet<string>(StringComparer.Ordinal);
+        var datasetRules = new DatasetRules(_diagnostics, isClassification);
+        var classFirstSeen = new Dictionary<string, (string File, int Line, int Column)>(StringComparer.Ordinal);
 
-        int examples = 0, trainCount = 0, validationCount = 0;
         using var trainFile = new AtomicFile(TrainPath);
         using var validationFile = new AtomicFile(ValidationPath);
         using var train = new OutputChannel(trainFile, SourceMapPath("train"));
         using var validation = new OutputChannel(validationFile, SourceMapPath("validation"));
+        var batch = new List<Pending>(BatchSize);
         foreach (var source in _options.Sources)
         {
+            var stats = new SourceStatistics { Path = report.Relative(source.Path) };
+            report.Sources.Add(stats);
             var counts = new CompletionFormattingRules.AppendCounts();
             (int Line, int Column)? firstFixed = null;
             foreach (var record in SourceReaders.Read(source, _diagnostics))
@@ -74,8 +116,8 @@ public sealed class DatasetCompiler
                     continue;
                 }
 
-                examples++;
-                var identity = Identity(example);
+                // The identity is taken before any fix, so changing the separator never reshuffles the split.
+                var identity = example.Id is { } id ? Encoding.UTF8.GetBytes("id:" + id) : CanonicalJsonWriter.ToBytes(example.Body);
                 if (format == DatasetFormat.Completion)
                 {
                     var before = counts.Total;
@@ -86,75 +128,242 @@ public sealed class DatasetCompiler
                     }
                 }
 
-                if (isClassification && DatasetSurvey.LabelOf(example.Body) is { } label && classes.Count <= 10_000)
+                batch.Add(new Pending(example, identity, stats));
+                if (batch.Count == BatchSize)
                 {
-                    classes.Add(label.Trim());
-                }
-
-                if (split.IsValidation(identity, example.Split))
-                {
-                    validationCount++;
-                    validation.Write(example);
-                }
-                else
-                {
-                    trainCount++;
-                    train.Write(example);
+                    Flush();
                 }
             }
 
+            Flush();
             if (firstFixed is { } at)
             {
                 formatting.ReportAppended(source.Path, at.Line, at.Column, counts);
             }
         }
 
-        var result = new CompileResult
-        {
-            Format = format.Value,
-            Task = task,
-            ExampleCount = examples,
-            TrainCount = trainCount,
-            ValidationCount = validationCount,
-            ClassCount = isClassification ? classes.Count : 0,
-            TrainPath = TrainPath,
-        };
+        CheckDataset(report, isClassification, classFirstSeen, lookup);
+        EstimateCost(report, model);
 
-        if (_diagnostics.HasErrors)
+        var succeeded = !_diagnostics.HasErrors;
+        if (succeeded)
         {
-            // The temporary files are deleted on dispose; earlier outputs go too, so no stale file looks fresh.
-            DeleteOutputs();
-            return Copy(result, succeeded: false, validationPath: null, outputs: []);
-        }
-
-        train.Commit();
-        var outputs = new List<string> { TrainPath };
-        string? validationPath = null;
-        if (validationCount > 0)
-        {
-            validation.Commit();
-            validationPath = ValidationPath;
-            outputs.Add(ValidationPath);
+            train.Commit();
+            report.Outputs.Add(Describe("train", TrainPath, report.TrainTokens));
+            if (report.ValidationTokens.Examples > 0)
+            {
+                validation.Commit();
+                report.Outputs.Add(Describe("validation", ValidationPath, report.ValidationTokens));
+            }
+            else
+            {
+                Delete(ValidationPath);
+                Delete(SourceMapPath("validation"));
+            }
         }
         else
         {
+            // The temporary files are deleted on dispose; earlier outputs go too, so no stale file looks fresh.
+            Delete(TrainPath);
             Delete(ValidationPath);
+            Delete(SourceMapPath("train"));
             Delete(SourceMapPath("validation"));
         }
 
-        return Copy(result, succeeded: true, validationPath, outputs);
+        report.Succeeded = succeeded;
+        FinishReport(report);
+        return new CompileResult
+        {
+            Succeeded = succeeded,
+            Format = format.Value,
+            Task = task,
+            ExampleCount = report.Examples,
+            TrainCount = report.TrainTokens.Examples,
+            ValidationCount = report.ValidationTokens.Examples,
+            ClassCount = isClassification ? report.Classes.Count : 0,
+            TrainPath = TrainPath,
+            ValidationPath = succeeded && report.ValidationTokens.Examples > 0 ? ValidationPath : null,
+            OutputFiles = succeeded ? report.Outputs.Select(o => OutputPath(o.Kind + ".jsonl")).ToList() : [],
+            Report = report,
+        };
+
+        void Flush()
+        {
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            // Per-example rules, token counts, output bytes and split positions: independent, so in parallel.
+            Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Parallelism) }, i =>
+            {
+                var pending = batch[i];
+                var context = new RuleContext(model, modelName, () => TokenCounter.ForCurrentThread(model.Tokenizer));
+                foreach (var rule in ExampleRules)
+                {
+                    rule.Check(pending.Example, context);
+                }
+
+                pending.Diagnostics = context.Pending.ToArray();
+                pending.Tokens = context.TokenCount;
+                pending.Bytes = CanonicalJsonWriter.ToBytes(pending.Example.Body);
+                pending.Validation = split.IsValidation(pending.Identity, pending.Example.Split);
+                if (isClassification)
+                {
+                    pending.Label = DatasetSurvey.LabelOf(pending.Example.Body);
+                }
+            });
+
+            // Then in source order: report, check against the dataset, write.
+            foreach (var pending in batch)
+            {
+                foreach (var d in pending.Diagnostics)
+                {
+                    _diagnostics.Report(d.Code, d.Severity, d.File, d.Line, d.Column, d.Message);
+                }
+
+                var example = pending.Example;
+                datasetRules.Add(example, pending.Bytes, pending.Validation, pending.Label);
+                (pending.Validation ? validation : train).Write(example, pending.Bytes);
+                (pending.Validation ? report.ValidationTokens : report.TrainTokens).Add(pending.Tokens);
+                pending.Stats.Examples++;
+                pending.Stats.Tokens += pending.Tokens;
+                if (pending.Validation)
+                {
+                    pending.Stats.Validation++;
+                }
+                else
+                {
+                    pending.Stats.Train++;
+                }
+
+                if (pending.Label is { } label && (report.Classes.Count < 1000 || report.Classes.ContainsKey(label.Trim())))
+                {
+                    var key = label.Trim();
+                    if (!report.Classes.TryGetValue(key, out var stats))
+                    {
+                        stats = new ClassStatistics { Tokens = TokenCounter.ForCurrentThread(model.Tokenizer).CountTokens(label) };
+                        report.Classes.Add(key, stats);
+                        classFirstSeen[key] = (example.SourcePath, example.Line, example.Column);
+                    }
+
+                    if (pending.Validation)
+                    {
+                        stats.Validation++;
+                    }
+                    else
+                    {
+                        stats.Train++;
+                    }
+                }
+            }
+
+            batch.Clear();
+        }
     }
 
-    /// <summary>An example's stable identity for the split: its id, else its canonical content before any fix.</summary>
-    private static byte[] Identity(Example example)
-        => example.Id is { } id ? Encoding.UTF8.GetBytes("id:" + id) : CanonicalJsonWriter.ToBytes(example.Body);
-
-    private void DeleteOutputs()
+    /// <summary>Rules over the counts: the API's minimum, the seed's guidance per task, labels that fit max_tokens=1.</summary>
+    private void CheckDataset(DatasetReport report, bool isClassification, Dictionary<string, (string File, int Line, int Column)> classFirstSeen, ModelLookupResult lookup)
     {
-        Delete(TrainPath);
-        Delete(ValidationPath);
-        Delete(SourceMapPath("train"));
-        Delete(SourceMapPath("validation"));
+        var minimum = lookup.Entry.MinExamples > 0 ? lookup.Entry.MinExamples : 10;
+        if (report.TrainTokens.Examples < minimum && !_diagnostics.HasErrors)
+        {
+            _diagnostics.Report(DiagnosticCodes.TooFewTrainingExamples, _options.ProjectFile, 0, 0,
+                $"The training file has {report.TrainTokens.Examples} example(s); the fine-tuning API needs at least {minimum}: add examples{(report.ValidationTokens.Examples > 0 ? " or lower FineTuneValidationFraction" : "")}.");
+        }
+
+        if (isClassification)
+        {
+            foreach (var (label, stats) in report.Classes)
+            {
+                var (file, line, column) = classFirstSeen[label];
+                if (!stats.SingleToken)
+                {
+                    _diagnostics.Report(DiagnosticCodes.LabelNotSingleToken, file, line, column,
+                        $"The label '{label}' is {stats.Tokens} tokens with its leading space, so it cannot be read with max_tokens=1: choose a single-token label (e.g. a short word or a number).");
+                }
+
+                if (stats.Total < ClassMinimum)
+                {
+                    _diagnostics.Report(DiagnosticCodes.FewExamplesPerClass, file, line, column,
+                        $"The class '{label}' has {stats.Total} example(s); at least {ClassMinimum} per class are recommended: add examples of it.");
+                }
+            }
+        }
+        else if (report.Examples > 0 && report.Examples < GenerationMinimum)
+        {
+            _diagnostics.Report(DiagnosticCodes.FewGenerationExamples, _options.ProjectFile, 0, 0,
+                $"The dataset has {report.Examples} example(s); conditional generation needs at least {GenerationMinimum} to train well: add examples (or set FineTuneTask=classification if it is one).");
+        }
+    }
+
+    /// <summary>
+    /// Billed tokens = epochs x training tokens (each example capped at the model's limit). Without FineTuneEpochs
+    /// the epochs are the OpenAI cookbook's estimate of the API default: 3, raised for small and lowered for large
+    /// datasets so that epochs x examples stays within 100..25,000.
+    /// </summary>
+    private void EstimateCost(DatasetReport report, ModelEntry model)
+    {
+        var n = report.TrainTokens.Examples;
+        int epochs;
+        if (_options.Epochs is { } set)
+        {
+            epochs = set;
+            report.EpochsSource = "FineTuneEpochs";
+        }
+        else
+        {
+            epochs = 3;
+            if (n > 0 && n * 3 < 100)
+            {
+                epochs = Math.Min(25, 100 / n);
+            }
+            else if (n * 3L > 25_000)
+            {
+                epochs = Math.Max(1, 25_000 / Math.Max(1, n));
+            }
+        }
+
+        report.Epochs = epochs;
+        report.BilledTokens = epochs * report.TrainTokens.Total;
+        report.PricePerMillionTokens = model.TrainingPricePerMillionTokens;
+    }
+
+    private void FinishReport(DatasetReport report)
+    {
+        report.Diagnostics = _diagnostics.Diagnostics;
+        report.ErrorCount = _diagnostics.ErrorCount;
+        report.WarningCount = _diagnostics.WarningCount;
+        report.DiagnosticsNotShown = _diagnostics.NotReportedCount;
+        foreach (var source in report.Sources)
+        {
+            foreach (var d in _diagnostics.Diagnostics)
+            {
+                if (d.File is not null && report.Relative(d.File) == source.Path)
+                {
+                    if (d.Severity == DiagnosticSeverity.Error)
+                    {
+                        source.Errors++;
+                    }
+                    else if (d.Severity == DiagnosticSeverity.Warning)
+                    {
+                        source.Warnings++;
+                    }
+                }
+            }
+        }
+
+        if (_options.WriteReports)
+        {
+            ReportWriters.WriteAll(report, OutputPath("report.json"), OutputPath("report.html"), OutputPath("sarif"));
+        }
+    }
+
+    private static OutputFileInfo Describe(string kind, string path, TokenStatistics tokens)
+    {
+        using var stream = File.OpenRead(path);
+        var hash = Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+        return new OutputFileInfo(kind, path, tokens.Examples, tokens.Total, stream.Length, hash);
     }
 
     private static void Delete(string? path)
@@ -165,25 +374,30 @@ public sealed class DatasetCompiler
         }
     }
 
-    private static CompileResult Copy(CompileResult result, bool succeeded, string? validationPath, IReadOnlyList<string> outputs) => new()
+    /// <summary>One example between reading and writing.</summary>
+    private sealed class Pending(Example example, byte[] identity, SourceStatistics stats)
     {
-        Succeeded = succeeded,
-        Format = result.Format,
-        Task = result.Task,
-        ExampleCount = result.ExampleCount,
-        TrainCount = result.TrainCount,
-        ValidationCount = result.ValidationCount,
-        ClassCount = result.ClassCount,
-        TrainPath = result.TrainPath,
-        ValidationPath = validationPath,
-        OutputFiles = outputs,
-    };
+        public Example Example { get; } = example;
+
+        public byte[] Identity { get; } = identity;
+
+        public SourceStatistics Stats { get; } = stats;
+
+        public Diagnostic[] Diagnostics { get; set; } = [];
+
+        public int Tokens { get; set; }
+
+        public byte[] Bytes { get; set; } = [];
+
+        public bool Validation { get; set; }
+
+        public string? Label { get; set; }
+    }
 
     /// <summary>One output JSONL and its source map (output line to source file, line and column).</summary>
     private sealed class OutputChannel : IDisposable
     {
         private readonly AtomicFile _file;
-        private readonly CanonicalJsonWriter _writer;
         private readonly AtomicFile? _mapFile;
         private readonly StreamWriter? _map;
         private int _line;
@@ -192,7 +406,6 @@ public sealed class DatasetCompiler
         public OutputChannel(AtomicFile file, string? sourceMapPath)
         {
             _file = file;
-            _writer = new CanonicalJsonWriter(file.Stream);
             if (sourceMapPath is not null)
             {
                 _mapFile = new AtomicFile(sourceMapPath);
@@ -200,16 +413,16 @@ public sealed class DatasetCompiler
             }
         }
 
-        public void Write(Example example)
+        public void Write(Example example, byte[] bytes)
         {
-            _writer.WriteLine(example.Body);
+            _file.Stream.Write(bytes);
+            _file.Stream.WriteByte((byte)'\n');
             _line++;
             _map?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{_line}\t{example.SourcePath}\t{example.Line}\t{example.Column}"));
         }
 
         public void Commit()
         {
-            _writer.Flush();
             _file.Commit();
             if (_map is not null)
             {
@@ -222,8 +435,6 @@ public sealed class DatasetCompiler
 
         public void Dispose()
         {
-            _writer.Dispose();
-
             // After a commit the file owns (and has closed) the stream; the writer has nothing left to flush.
             if (!_committed)
             {

@@ -46,6 +46,38 @@ public static class DiagnosticCodes
     public static readonly DiagnosticDescriptor StopSequenceInCompletion = new("FT3005", Error, "Formatting", "The stop sequence occurs inside a completion");
     public static readonly DiagnosticDescriptor FormattingApplied = new("FT3006", Info, "Formatting", "Append mode added a missing separator, leading space or stop sequence");
 
+    // FT4xxx: the model and the task.
+    public static readonly DiagnosticDescriptor UnknownModel = new("FT4001", Warning, "Model", "The base model is not in the model catalog");
+    public static readonly DiagnosticDescriptor FormatNotSupported = new("FT4002", Error, "Model", "The base model does not train on this format or method");
+    public static readonly DiagnosticDescriptor ModelRetired = new("FT4003", Error, "Model", "The base model is retired");
+    public static readonly DiagnosticDescriptor ModelDeprecated = new("FT4004", Warning, "Model", "The base model has an announced shutdown date");
+    public static readonly DiagnosticDescriptor NewJobsEnd = new("FT4005", Warning, "Model", "New fine-tuning jobs for the model have ended on the provider");
+    public static readonly DiagnosticDescriptor InvalidModelCatalog = new("FT4006", Error, "Model", "The project's model catalog file (FineTuneModelCatalog) is invalid");
+    public static readonly DiagnosticDescriptor TooManyTokens = new("FT4010", Error, "Model", "An example exceeds the model's per-example token limit");
+    public static readonly DiagnosticDescriptor LabelNotSingleToken = new("FT4020", Warning, "Classification", "A classification label is more than one token after its leading space");
+    public static readonly DiagnosticDescriptor FewExamplesPerClass = new("FT4021", Warning, "Classification", "A class has fewer than 100 examples");
+    public static readonly DiagnosticDescriptor ConflictingLabels = new("FT4022", Error, "Classification", "The same prompt has two different labels");
+    public static readonly DiagnosticDescriptor FewGenerationExamples = new("FT4030", Warning, "Task", "Conditional generation with fewer than 500 examples");
+    public static readonly DiagnosticDescriptor TooFewTrainingExamples = new("FT4031", Error, "Task", "Fewer training examples than the API's minimum (10)");
+
+    // FT5xxx: the structure of chat and preference examples.
+    public static readonly DiagnosticDescriptor UnknownRole = new("FT5001", Error, "Structure", "A message role other than system, developer, user, assistant, tool or function");
+    public static readonly DiagnosticDescriptor NoAssistantMessage = new("FT5002", Error, "Structure", "An example without an assistant message to learn from");
+    public static readonly DiagnosticDescriptor InvalidWeight = new("FT5003", Error, "Structure", "weight other than 0 or 1, or on a message that is not the assistant's");
+    public static readonly DiagnosticDescriptor SystemNotFirst = new("FT5004", Error, "Structure", "A system message that is not the first message");
+    public static readonly DiagnosticDescriptor InvalidToolCall = new("FT5005", Error, "Structure", "A malformed tool call or function call");
+    public static readonly DiagnosticDescriptor InvalidTool = new("FT5006", Error, "Structure", "A malformed tool or function definition");
+    public static readonly DiagnosticDescriptor InvalidPreferenceOutput = new("FT5007", Error, "Structure", "A preference output that is not exactly one assistant message");
+    public static readonly DiagnosticDescriptor NoUserMessage = new("FT5008", Warning, "Structure", "A conversation without a user message");
+    public static readonly DiagnosticDescriptor ToolResultWithoutCall = new("FT5009", Error, "Structure", "A tool message that answers no earlier tool call");
+    public static readonly DiagnosticDescriptor UnknownFunction = new("FT5010", Warning, "Structure", "A tool call to a function the example's tools do not define");
+
+    // FT6xxx: the dataset as a whole and its content.
+    public static readonly DiagnosticDescriptor DuplicateExample = new("FT6001", Warning, "Dataset", "An exact duplicate of an earlier example");
+    public static readonly DiagnosticDescriptor SplitLeakage = new("FT6002", Error, "Dataset", "The same prompt is in both the train and the validation file");
+    public static readonly DiagnosticDescriptor ReservedToken = new("FT6003", Error, "Dataset", "A reserved special token (such as <|endoftext|>) in the text");
+    public static readonly DiagnosticDescriptor SecretInExample = new("FT6004", Error, "Dataset", "A secret (API key, access token, private key) in an example");
+
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = typeof(DiagnosticCodes)
         .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

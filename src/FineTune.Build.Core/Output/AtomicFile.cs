@@ -14,7 +14,7 @@ public sealed class AtomicFile : IDisposable
         Path = path;
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
         TempPath = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-        _stream = new FileStream(TempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.SequentialScan);
+        _stream = new FileStream(TempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.SequentialScan);
     }
 
     public string Path { get; }

@@ -50,7 +50,14 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
 
     public string? ModelCatalog { get; set; }
 
+    public string? Method { get; set; }
+
     public string? Epochs { get; set; }
+
+    /// <summary>FineTuneLifecycleDate (yyyy-MM-dd): the day model shutdowns are judged on; default today.</summary>
+    public string? LifecycleDate { get; set; }
+
+    public string? ProjectFile { get; set; }
 
     public string? NoWarn { get; set; }
 
@@ -106,11 +113,16 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
 
     private string Summary(CompileResult result)
     {
+        var report = result.Report!;
+        var tokens = report.TrainTokens.Total + report.ValidationTokens.Total;
         var parts = new List<string>
         {
             $"{result.ExampleCount} example(s) ({result.TrainCount} train, {result.ValidationCount} validation)",
             result.Format.Name(),
             result.Task == DatasetTask.Classification ? $"classification, {result.ClassCount} class(es)" : "generation",
+            string.Create(CultureInfo.InvariantCulture, $"{tokens:#,0} tokens"),
+            string.Create(CultureInfo.InvariantCulture, $"~{report.BilledTokens:#,0} billed tokens at {report.Epochs} epoch(s)"),
+            report.EstimatedCost is { } cost ? string.Create(CultureInfo.InvariantCulture, $"est. ${cost:0.00}") : "cost unknown",
         };
         var relative = Path.GetRelativePath(ProjectDirectory, result.TrainPath);
         return $"{DatasetName}: {string.Join(", ", parts)} -> {relative}";
@@ -150,6 +162,26 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
             var parsed = double.TryParse(ValidationFraction, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= 0 && value <= 0.5;
             ok &= Check(parsed, "FineTuneValidationFraction", ValidationFraction, "a number from 0 to 0.5");
             fraction = value;
+        }
+
+        int? epochs = null;
+        if (!string.IsNullOrWhiteSpace(Epochs) && !string.Equals(Epochs, "auto", StringComparison.OrdinalIgnoreCase))
+        {
+            var parsed = int.TryParse(Epochs, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 1 && value <= 50;
+            ok &= Check(parsed, "FineTuneEpochs", Epochs, "a whole number from 1 to 50, or auto");
+            epochs = value;
+        }
+
+        if (!string.IsNullOrWhiteSpace(Method))
+        {
+            ok &= Check(Method!.Trim().ToLowerInvariant() is "supervised" or "dpo", "FineTuneMethod", Method, "supervised or dpo");
+        }
+
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        if (!string.IsNullOrWhiteSpace(LifecycleDate))
+        {
+            ok &= Check(DateOnly.TryParseExact(LifecycleDate!.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out today),
+                "FineTuneLifecycleDate", LifecycleDate, "a date as yyyy-MM-dd");
         }
 
         var sources = new List<SourceFile>();
@@ -199,13 +231,19 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
             Formatting = new FormattingOptions(mode, EscapeSequences.Unescape(PromptSeparator ?? "\\n\\n###\\n\\n"), EscapeSequences.Unescape(StopSequence ?? " END")),
             ValidationFraction = fraction,
             SplitSeed = string.IsNullOrWhiteSpace(SplitSeed) ? "0" : SplitSeed!.Trim(),
+            ProjectFile = string.IsNullOrWhiteSpace(ProjectFile) ? null : ProjectFile,
+            ProjectDirectory = ProjectDirectory,
+            ModelCatalogPath = string.IsNullOrWhiteSpace(ModelCatalog) ? null : Path.GetFullPath(Path.Combine(ProjectDirectory, ModelCatalog!.Trim())),
+            Method = string.IsNullOrWhiteSpace(Method) ? null : Method!.Trim().ToLowerInvariant(),
+            Epochs = epochs,
+            Today = today,
         };
 
         bool Check(bool valid, string name, string? value, string expected)
         {
             if (!valid)
             {
-                diagnostics.Report(DiagnosticCodes.InvalidSetting, null, 0, 0, $"{name} is '{value}', which is not valid: use {expected}.");
+                diagnostics.Report(DiagnosticCodes.InvalidSetting, ProjectFile, 0, 0, $"{name} is '{value}', which is not valid: use {expected}.");
             }
 
             return valid;
