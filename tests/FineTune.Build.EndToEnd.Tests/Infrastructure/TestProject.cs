@@ -87,9 +87,12 @@ public sealed partial class TestProject
     /// </summary>
     public void AddPadding(string format = "completion", int count = 10)
     {
-        var lines = Enumerable.Range(1, count).Select(i => format == "chat"
-            ? $"{{\"messages\": [{{\"role\": \"user\", \"content\": \"Padding question {i}?\"}}, {{\"role\": \"assistant\", \"content\": \"Padding answer {i}.\"}}]}}"
-            : $"{{\"prompt\": \"Padding prompt {i}\\n\\n###\\n\\n\", \"completion\": \" padding completion {i} END\"}}");
+        var lines = Enumerable.Range(1, count).Select(i => format switch
+        {
+            "chat" => $"{{\"messages\": [{{\"role\": \"user\", \"content\": \"Padding question {i}?\"}}, {{\"role\": \"assistant\", \"content\": \"Padding answer {i}.\"}}]}}",
+            "preference" => $"{{\"input\": {{\"messages\": [{{\"role\": \"user\", \"content\": \"Padding question {i}?\"}}]}}, \"preferred_output\": [{{\"role\": \"assistant\", \"content\": \"Good answer {i}.\"}}], \"non_preferred_output\": [{{\"role\": \"assistant\", \"content\": \"Bad answer {i}.\"}}]}}",
+            _ => $"{{\"prompt\": \"Padding prompt {i}\\n\\n###\\n\\n\", \"completion\": \" padding completion {i} END\"}}",
+        });
         WriteFile(PaddingFile, string.Join("\n", lines) + "\n");
     }
 
