@@ -237,7 +237,7 @@ public sealed class YamlSourceReaderTests
         Assert.AreEqual("Paris", Scalar(assistant, "content").Text);
         var source = new Build.Sources.SourceFile(folder.File("chat.yaml"));
         Assert.AreEqual("<null>", BindAll(source, records, Build.Examples.DatasetFormat.Chat, diagnostics));
-        Assert.AreEqual("FT2001(2,39)", Codes(diagnostics));
+        Assert.AreEqual("FT2001(2,40)", Codes(diagnostics));
     }
 
     [TestMethod]
