@@ -259,4 +259,32 @@ public sealed class DatasetCompilerTests
         Assert.IsFalse(result.Succeeded);
         Assert.AreEqual("FT1002(0,0)", Codes(diagnostics));
     }
+
+    [TestMethod]
+    public void MalformedJsonlEscape_FailsTheCompileWithADiagnostic_NotAnException()
+    {
+        using var folder = new TempFolder();
+        var jsonl = folder.Write("a.jsonl", "{\"prompt\": \"q\", \"completion\": \"\\udc00\"}\n");
+        CompileResult? result = null;
+        DiagnosticCollector? diagnostics = null;
+        var thrown = Record(() => (result, diagnostics) = Compile(folder, [new SourceFile(jsonl)]));
+
+        Assert.IsNull(thrown, thrown?.ToString());
+        Assert.IsFalse(result!.Succeeded);
+        Assert.AreEqual("FT1004(1,31)", Codes(diagnostics!));
+        Assert.AreEqual("", Files(folder, "bin"));
+    }
+
+    private static Exception? Record(Action action)
+    {
+        try
+        {
+            action();
+            return null;
+        }
+        catch (Exception ex)
+        {
+            return ex;
+        }
+    }
 }
