@@ -159,12 +159,13 @@ public sealed class CompletionFormattingRulesTests
     [TestMethod]
     public void StopInsideAFoldedBlock_IsFT3005OnItsSourceLine()
     {
-        // Folded (>) text joins lines with spaces: "first line the END of it"; " END" is on source line 4, column 8.
+        // Folded (>) text joins lines with spaces, so offsets in the text do not map to source lines: the error
+        // points at the scalar itself (the '>' indicator), never past the end of a line.
         const string yaml = "- prompt: \"q\\n\\n###\\n\\n\"\n  completion: >-\n    first line\n    the END of it\n";
         using var folder = new TempFolder();
         var run = Apply(folder, "a.yaml", yaml, FormattingOptions.Default);
 
-        Assert.AreEqual("FT3005(4,8)", Codes(run.Diagnostics));
+        Assert.AreEqual("FT3005(2,15)", Codes(run.Diagnostics));
     }
 
     [TestMethod]
