@@ -1,2 +1,0 @@
-namespace FineTune.Build;
-internal static class Placeholder { }
