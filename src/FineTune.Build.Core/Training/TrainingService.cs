@@ -340,12 +340,13 @@ public static class TrainingService
 
         private static JsonNode Number(double? v) => v is { } n ? JsonValue.Create(n) : JsonValue.Create("auto");
 
-        private static void Update(LockEntry entry, JobInfo job)
+        private void Update(LockEntry entry, JobInfo job)
         {
             entry.JobId = job.Id;
             entry.Status = job.Status;
             entry.FineTunedModel = job.FineTunedModel ?? entry.FineTunedModel;
-            entry.Error = job.ErrorMessage is null ? entry.Error : (job.ErrorCode is null ? job.ErrorMessage : $"{job.ErrorCode}: {job.ErrorMessage}");
+            // The API's reason may echo anything, even the key: the lock file is committed, so redact it.
+            entry.Error = job.ErrorMessage is null ? entry.Error : _log.Redact(job.ErrorCode is null ? job.ErrorMessage : $"{job.ErrorCode}: {job.ErrorMessage}");
             if (job.FinishedAt is { } f) entry.FinishedAt = LockEntry.FormatTime(f);
         }
 
