@@ -63,3 +63,12 @@ internal static class Secrets
         return text.Replace(secret, Mask, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Public helpers for callers outside the core (the CLI).</summary>
+public static class TrainingLogs
+{
+    /// <summary>A log that replaces <paramref name="secret"/> with *** in every message.</summary>
+    public static ITrainingLog Redacting(ITrainingLog inner, string? secret) => new RedactingTrainingLog(inner, secret);
+
+    public static string Redact(string text, string? secret) => Secrets.Redact(text, secret);
+}

@@ -2,7 +2,6 @@ using System.ClientModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 
 namespace FineTune.Build.Training;
 
@@ -363,72 +362,17 @@ public static class TrainingService
             }
         }
 
-        private static readonly Regex StepPattern = new(@"Step\s+(?<n>\d+)\s*/\s*(?<t>\d+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-        private static readonly Regex LossPattern = new(@"training loss\s*[=:]\s*(?<l>[0-9.eE+-]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-
         private async Task<JobInfo> FollowAsync(JobInfo job, bool resumed, CancellationToken ct)
         {
-            var clock = Stopwatch.StartNew();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var status = job.Status;
-            string? lastProgress = null;
-            int? step = null, total = null;
-            double? loss = null;
-            var first = true;
-            _log.Message(TrainingImportance.High, $"{_name}: following job {job.Id} (FineTuneWaitTimeout {_request.WaitTimeout}, polling every {_request.PollInterval}).");
-            while (true)
+            try
             {
-                var poll = await _api.GetJobAsync(job.Id, ct).ConfigureAwait(false);
-                job = poll.Info;
-                var events = await _api.GetNewEventsAsync(poll, seen, ct).ConfigureAwait(false);
-                var shown = events;
-                if (first && resumed && events.Count > 20)
-                {
-                    _log.Message(TrainingImportance.Normal, $"  ({events.Count - 20} earlier events not shown)");
-                    shown = events.Skip(events.Count - 20).ToList();
-                }
-                first = false;
-                foreach (var e in events)
-                {
-                    var m = StepPattern.Match(e.Message);
-                    if (e.Step is not null || m.Success)
-                    {
-                        step = e.Step ?? int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
-                        total = e.TotalSteps ?? (m.Success ? int.Parse(m.Groups["t"].Value, CultureInfo.InvariantCulture) : total);
-                    }
-                    var l = LossPattern.Match(e.Message);
-                    if (e.TrainLoss is not null) loss = e.TrainLoss;
-                    else if (l.Success && double.TryParse(l.Groups["l"].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var lv)) loss = lv;
-                }
-                foreach (var e in shown)
-                    _log.Message(TrainingImportance.Normal, $"  {e.CreatedAt.UtcDateTime:HH:mm:ss} {e.Message}");
-
-                if (job.Status != status)
-                {
-                    status = job.Status;
-                    _log.Message(TrainingImportance.High, $"{_name}: job {job.Id} is {status}.");
-                }
-                if (step is not null)
-                {
-                    var progress = string.Create(CultureInfo.InvariantCulture,
-                        $"{_name}: job {job.Id} {job.Status}: step {step}/{(total?.ToString(CultureInfo.InvariantCulture) ?? "?")}{(total is > 0 ? $" ({100.0 * step.Value / total.Value:0}%)" : "")}{(loss is null ? "" : $", training loss={loss:0.0000}")}, elapsed {clock.Elapsed:hh\\:mm\\:ss}");
-                    var key = $"{job.Status}|{step}|{loss}";
-                    if (key != lastProgress)
-                    {
-                        _log.Message(TrainingImportance.High, progress);
-                        lastProgress = key;
-                    }
-                }
-                if (job.IsTerminal)
-                    return job;
-                var remaining = _request.WaitTimeout - clock.Elapsed;
-                if (remaining <= TimeSpan.Zero)
-                {
-                    await RecordAsync(job, CancellationToken.None).ConfigureAwait(false);
-                    throw new TrainingException(TrainingErrorCodes.WaitTimeout,
-                        $"{_name}: stopped waiting for job {job.Id} after {_request.WaitTimeout} (FineTuneWaitTimeout); it is still {job.Status} and keeps running. Publish again or run 'finetune follow' to resume following it.");
-                }
-                await Task.Delay(remaining < _request.PollInterval ? remaining : _request.PollInterval, ct).ConfigureAwait(false);
+                return await JobFollower.FollowAsync(_api, job.Id, _name, _request.WaitTimeout, _request.PollInterval, resumed, _log, ct).ConfigureAwait(false);
+            }
+            catch (JobFollower.TimeoutException timeout)
+            {
+                await RecordAsync(timeout.Job, CancellationToken.None).ConfigureAwait(false);
+                throw new TrainingException(TrainingErrorCodes.WaitTimeout,
+                    $"{_name}: stopped waiting for job {job.Id} after {_request.WaitTimeout} (FineTuneWaitTimeout); it is still {timeout.Job.Status} and keeps running. Publish again or run 'finetune follow' to resume following it.");
             }
         }
 
