@@ -1,0 +1,82 @@
+namespace FineTune.Build.Diagnostics;
+
+/// <summary>
+/// Receives every diagnostic of a compile, applies the severity policy, forwards the first
+/// <see cref="MaxReported"/> warnings and errors to the sink (the build log) and counts the rest, so one build
+/// reports every violation without flooding the log. Keeps a bounded list for the report.
+/// </summary>
+public sealed class DiagnosticCollector
+{
+    private readonly Action<Diagnostic>? _sink;
+    private readonly List<Diagnostic> _kept = [];
+    private readonly object _gate = new();
+
+    public DiagnosticCollector(DiagnosticPolicy? policy = null, Action<Diagnostic>? sink = null, int maxReported = 100, int maxKept = 10_000)
+    {
+        Policy = policy ?? DiagnosticPolicy.Default;
+        _sink = sink;
+        MaxReported = maxReported <= 0 ? int.MaxValue : maxReported;
+        MaxKept = Math.Max(maxKept, MaxReported);
+    }
+
+    public DiagnosticPolicy Policy { get; }
+
+    public int MaxReported { get; }
+
+    public int MaxKept { get; }
+
+    public int ErrorCount { get; private set; }
+
+    public int WarningCount { get; private set; }
+
+    /// <summary>Warnings and errors that were counted but not forwarded to the sink.</summary>
+    public int NotReportedCount { get; private set; }
+
+    /// <summary>Diagnostics kept for the report, in the order reported (at most <see cref="MaxKept"/>).</summary>
+    public IReadOnlyList<Diagnostic> Diagnostics => _kept;
+
+    public bool HasErrors => ErrorCount > 0;
+
+    public void Report(DiagnosticDescriptor descriptor, string? file, int line, int column, string message)
+        => Report(descriptor.Code, descriptor.DefaultSeverity, file, line, column, message);
+
+    public void Report(string code, DiagnosticSeverity defaultSeverity, string? file, int line, int column, string message)
+    {
+        var severity = Policy.Apply(code, defaultSeverity);
+        if (severity == DiagnosticSeverity.Hidden)
+        {
+            return;
+        }
+
+        var diagnostic = new Diagnostic(code, severity, file, line, column, message);
+        bool forward;
+        lock (_gate)
+        {
+            if (severity == DiagnosticSeverity.Error)
+            {
+                ErrorCount++;
+            }
+            else if (severity == DiagnosticSeverity.Warning)
+            {
+                WarningCount++;
+            }
+
+            if (_kept.Count < MaxKept)
+            {
+                _kept.Add(diagnostic);
+            }
+
+            var counted = ErrorCount + WarningCount;
+            forward = severity == DiagnosticSeverity.Info || counted <= MaxReported;
+            if (!forward)
+            {
+                NotReportedCount++;
+            }
+        }
+
+        if (forward)
+        {
+            _sink?.Invoke(diagnostic);
+        }
+    }
+}

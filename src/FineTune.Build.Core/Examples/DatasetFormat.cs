@@ -1,0 +1,32 @@
+namespace FineTune.Build.Examples;
+
+/// <summary>The JSONL format a project emits (FineTuneFormat): one project, one format.</summary>
+public enum DatasetFormat
+{
+    /// <summary><c>{"prompt": ..., "completion": ...}</c>: babbage-002, davinci-002 and the retired GPT-3 models.</summary>
+    Completion,
+
+    /// <summary><c>{"messages": [...], "tools": [...], "parallel_tool_calls": ...}</c>: chat models.</summary>
+    Chat,
+
+    /// <summary><c>{"input": {...}, "preferred_output": [...], "non_preferred_output": [...]}</c>: DPO.</summary>
+    Preference,
+}
+
+public static class DatasetFormats
+{
+    public static string Name(this DatasetFormat format) => format switch
+    {
+        DatasetFormat.Completion => "completion",
+        DatasetFormat.Chat => "chat",
+        _ => "preference",
+    };
+
+    public static DatasetFormat? Parse(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        "completion" or "prompt-completion" or "promptcompletion" => DatasetFormat.Completion,
+        "chat" or "messages" => DatasetFormat.Chat,
+        "preference" or "dpo" => DatasetFormat.Preference,
+        _ => null,
+    };
+}

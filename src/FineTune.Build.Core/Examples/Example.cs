@@ -1,0 +1,58 @@
+using FineTune.Build.Documents;
+using FineTune.Build.Sources;
+
+namespace FineTune.Build.Examples;
+
+/// <summary>
+/// One bound example: its canonical body (exactly what is written to the JSONL, keys in the format's order, source
+/// only keys such as id and split removed) and where it came from. Rules read it through the typed views below.
+/// </summary>
+public sealed class Example
+{
+    public Example(SourceFile source, int ordinal, DatasetFormat format, ObjectNode body, string? id, SplitPin split)
+    {
+        Source = source;
+        Ordinal = ordinal;
+        Format = format;
+        Body = body;
+        Id = id;
+        Split = split;
+    }
+
+    public SourceFile Source { get; }
+
+    /// <summary>0-based position among the examples of its source file.</summary>
+    public int Ordinal { get; }
+
+    public DatasetFormat Format { get; }
+
+    public ObjectNode Body { get; }
+
+    /// <summary>The example's id: key, if any (stable identity for split and duplicate reports).</summary>
+    public string? Id { get; }
+
+    /// <summary>The split: key, or the source's Split metadata.</summary>
+    public SplitPin Split { get; }
+
+    public int Line => Body.Line;
+
+    public int Column => Body.Column;
+
+    public string SourcePath => Source.Path;
+
+    public ScalarNode? Prompt => Body.Get("prompt") as ScalarNode;
+
+    public ScalarNode? Completion => Body.Get("completion") as ScalarNode;
+
+    /// <summary>Chat messages, or the preference input's messages.</summary>
+    public ArrayNode? Messages => Format == DatasetFormat.Preference
+        ? (Body.Get("input") as ObjectNode)?.Get("messages") as ArrayNode
+        : Body.Get("messages") as ArrayNode;
+
+    /// <summary>Replaces a top-level field's value (Append mode's fixes).</summary>
+    public void Set(string key, Node value)
+    {
+        var property = Body.Find(key) ?? throw new InvalidOperationException($"The example has no '{key}'.");
+        property.Value = value;
+    }
+}

@@ -1,0 +1,150 @@
+using FineTune.Build.Diagnostics;
+
+namespace FineTune.Build.Reports;
+
+/// <summary>
+/// Everything the reports say about one compile (the schema of &lt;name&gt;.report.json, documented in
+/// docs/report.md). Figures only, never examples: it stays small for any dataset size.
+/// </summary>
+public sealed class DatasetReport
+{
+    public const int SchemaVersion = 1;
+
+    public required string Dataset { get; init; }
+
+    public bool Succeeded { get; set; }
+
+    public string? BaseModel { get; init; }
+
+    /// <summary>The catalog entry used (the base model's, or the fallback's for an unknown model).</summary>
+    public required string ModelEntry { get; init; }
+
+    public bool ModelKnown { get; init; }
+
+    public required string Format { get; init; }
+
+    public required string Task { get; init; }
+
+    public required string Tokenizer { get; init; }
+
+    public int MaxExampleTokens { get; init; }
+
+    public double ValidationFraction { get; init; }
+
+    public string SplitSeed { get; init; } = "0";
+
+    public TokenStatistics TrainTokens { get; } = new();
+
+    public TokenStatistics ValidationTokens { get; } = new();
+
+    public List<SourceStatistics> Sources { get; } = [];
+
+    /// <summary>Classes by label (classification only), in label order.</summary>
+    public SortedDictionary<string, ClassStatistics> Classes { get; } = new(StringComparer.Ordinal);
+
+    public int Examples => TrainTokens.Examples + ValidationTokens.Examples;
+
+    public int? Epochs { get; set; }
+
+    /// <summary>"FineTuneEpochs" or "estimated" (the cookbook's heuristic for the API's default).</summary>
+    public string EpochsSource { get; set; } = "estimated";
+
+    public long BilledTokens { get; set; }
+
+    public decimal? PricePerMillionTokens { get; set; }
+
+    public decimal? EstimatedCost => PricePerMillionTokens is { } price ? Math.Round(BilledTokens * price / 1_000_000m, 2) : null;
+
+    public List<OutputFileInfo> Outputs { get; } = [];
+
+    public IReadOnlyList<Diagnostic> Diagnostics { get; set; } = [];
+
+    public int ErrorCount { get; set; }
+
+    public int WarningCount { get; set; }
+
+    public int DiagnosticsNotShown { get; set; }
+
+    /// <summary>Folder the report's paths are relative to.</summary>
+    public required string BaseDirectory { get; init; }
+
+    public string Relative(string? path)
+        => path is null ? "" : Path.GetRelativePath(BaseDirectory, path).Replace('\\', '/');
+}
+
+public sealed class TokenStatistics
+{
+    /// <summary>Histogram buckets: [0,16), [16,32), [32,64), ... up to the last bucket, which is open.</summary>
+    public static readonly int[] BucketStarts = [0, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536];
+
+    public int Examples { get; private set; }
+
+    public long Total { get; private set; }
+
+    public int Min { get; private set; }
+
+    public int Max { get; private set; }
+
+    public long[] Histogram { get; } = new long[BucketStarts.Length];
+
+    public double Mean => Examples == 0 ? 0 : (double)Total / Examples;
+
+    public void Add(int tokens)
+    {
+        Min = Examples == 0 ? tokens : Math.Min(Min, tokens);
+        Max = Math.Max(Max, tokens);
+        Examples++;
+        Total += tokens;
+        var bucket = Array.FindLastIndex(BucketStarts, start => tokens >= start);
+        Histogram[Math.Max(0, bucket)]++;
+    }
+
+    public static TokenStatistics Combine(TokenStatistics a, TokenStatistics b)
+    {
+        var all = new TokenStatistics
+        {
+            Examples = a.Examples + b.Examples,
+            Total = a.Total + b.Total,
+            Min = a.Examples == 0 ? b.Min : b.Examples == 0 ? a.Min : Math.Min(a.Min, b.Min),
+            Max = Math.Max(a.Max, b.Max),
+        };
+        for (var i = 0; i < all.Histogram.Length; i++)
+        {
+            all.Histogram[i] = a.Histogram[i] + b.Histogram[i];
+        }
+
+        return all;
+    }
+}
+
+public sealed class SourceStatistics
+{
+    public required string Path { get; init; }
+
+    public int Examples { get; set; }
+
+    public int Train { get; set; }
+
+    public int Validation { get; set; }
+
+    public long Tokens { get; set; }
+
+    public int Errors { get; set; }
+
+    public int Warnings { get; set; }
+}
+
+public sealed class ClassStatistics
+{
+    public int Train { get; set; }
+
+    public int Validation { get; set; }
+
+    public int Total => Train + Validation;
+
+    public int Tokens { get; set; }
+
+    public bool SingleToken => Tokens == 1;
+}
+
+public sealed record OutputFileInfo(string Kind, string Path, int Examples, long Tokens, long Bytes, string Sha256);

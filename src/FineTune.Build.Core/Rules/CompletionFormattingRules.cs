@@ -1,0 +1,173 @@
+using FineTune.Build.Diagnostics;
+using FineTune.Build.Documents;
+using FineTune.Build.Examples;
+
+namespace FineTune.Build.Rules;
+
+/// <summary>
+/// The seed's four formatting rules for prompt/completion data:
+/// 1. every prompt ends with the separator; 2. every completion starts with a whitespace; 3. every completion ends
+/// with the stop sequence (not for classification labels); 4. the separator occurs nowhere else in a prompt and the
+/// stop sequence nowhere inside a completion. In Append mode rules 1-3 fix the output and count the fix; in Strict
+/// mode they are errors. Rule 4 is always an error: no fix is safe.
+/// </summary>
+public sealed class CompletionFormattingRules
+{
+    private readonly FormattingOptions _options;
+    private readonly DiagnosticCollector _diagnostics;
+
+    public CompletionFormattingRules(FormattingOptions options, DiagnosticCollector diagnostics)
+    {
+        _options = options;
+        _diagnostics = diagnostics;
+    }
+
+    /// <summary>Fixes applied in Append mode, counted per kind, for one low-importance message per source.</summary>
+    public sealed class AppendCounts
+    {
+        public int Separators { get; set; }
+
+        public int LeadingSpaces { get; set; }
+
+        public int StopSequences { get; set; }
+
+        public int Total => Separators + LeadingSpaces + StopSequences;
+    }
+
+    /// <summary>Checks (and in Append mode fixes) one example. <paramref name="isClassification"/> drops rule 3.</summary>
+    public void Apply(Example example, bool isClassification, AppendCounts counts)
+    {
+        if (example.Prompt is not { } prompt || example.Completion is not { } completion)
+        {
+            return;
+        }
+
+        var file = example.SourcePath;
+        var separator = _options.Separator;
+        var stop = _options.StopSequence;
+        var strict = _options.Mode == FormattingMode.Strict;
+
+        if (separator.Length > 0)
+        {
+            var endsWithSeparator = prompt.Text.EndsWith(separator, StringComparison.Ordinal);
+            var searchEnd = endsWithSeparator ? prompt.Text.Length - separator.Length : prompt.Text.Length;
+            var inside = IndexOf(prompt.Text, separator, searchEnd);
+            if (inside >= 0)
+            {
+                var (line, column) = TextLocator.Locate(file, prompt, FirstVisible(prompt.Text, inside, separator.Length));
+                _diagnostics.Report(DiagnosticCodes.SeparatorInPrompt, file, line, column,
+                    $"The separator \"{Show(separator)}\" occurs inside this prompt, not only at its end: remove it there, or choose another FineTunePromptSeparator.");
+            }
+
+            if (!endsWithSeparator)
+            {
+                if (strict)
+                {
+                    _diagnostics.Report(DiagnosticCodes.MissingSeparator, file, prompt.Line, prompt.Column,
+                        $"The prompt does not end with the separator \"{Show(separator)}\": add it at the end of the prompt (or set FineTuneFormattingMode=Append).");
+                }
+                else
+                {
+                    example.Set("prompt", prompt.WithText(prompt.Text + separator));
+                    counts.Separators++;
+                }
+            }
+        }
+
+        var text = completion.Text;
+        if (text.Length > 0 && !char.IsWhiteSpace(text[0]))
+        {
+            if (strict)
+            {
+                _diagnostics.Report(DiagnosticCodes.MissingLeadingSpace, file, completion.Line, completion.Column,
+                    "The completion does not start with a whitespace: start it with a space (\" yes\", not \"yes\"), so it tokenizes as the model expects.");
+            }
+            else
+            {
+                text = " " + text;
+                counts.LeadingSpaces++;
+            }
+        }
+
+        if (!isClassification && stop.Length > 0)
+        {
+            var endsWithStop = text.EndsWith(stop, StringComparison.Ordinal);
+            var bodyEnd = endsWithStop ? text.Length - stop.Length : text.Length;
+            var inside = IndexOf(text, stop, bodyEnd);
+            if (inside >= 0)
+            {
+                var offsetInSource = Math.Max(0, inside - (text.Length - completion.Text.Length));
+                var (line, column) = TextLocator.Locate(file, completion, offsetInSource);
+                _diagnostics.Report(DiagnosticCodes.StopSequenceInCompletion, file, line, column,
+                    $"The stop sequence \"{Show(stop)}\" occurs inside this completion, so generation would stop there: reword it, or choose another FineTuneStopSequence.");
+            }
+
+            if (!endsWithStop)
+            {
+                if (strict)
+                {
+                    _diagnostics.Report(DiagnosticCodes.MissingStopSequence, file, completion.Line, completion.Column,
+                        $"The completion does not end with the stop sequence \"{Show(stop)}\": add it at the end (or set FineTuneFormattingMode=Append).");
+                }
+                else
+                {
+                    text += stop;
+                    counts.StopSequences++;
+                }
+            }
+        }
+
+        if (!ReferenceEquals(text, completion.Text))
+        {
+            example.Set("completion", completion.WithText(text));
+        }
+    }
+
+    /// <summary>Reports one low-importance message per source for the fixes Append mode made there.</summary>
+    public void ReportAppended(string file, int line, int column, AppendCounts counts)
+    {
+        if (counts.Total == 0)
+        {
+            return;
+        }
+
+        var parts = new List<string>();
+        if (counts.Separators > 0)
+        {
+            parts.Add($"the separator to {counts.Separators} prompt(s)");
+        }
+
+        if (counts.LeadingSpaces > 0)
+        {
+            parts.Add($"a leading space to {counts.LeadingSpaces} completion(s)");
+        }
+
+        if (counts.StopSequences > 0)
+        {
+            parts.Add($"the stop sequence to {counts.StopSequences} completion(s)");
+        }
+
+        _diagnostics.Report(DiagnosticCodes.FormattingApplied, file, line, column,
+            $"Appended {string.Join(", ", parts)} in the output (FineTuneFormattingMode=Append; set Strict to require them in the source).");
+    }
+
+    private static int IndexOf(string text, string value, int end)
+        => end < value.Length ? -1 : text.IndexOf(value, 0, end, StringComparison.Ordinal) is var i && i >= 0 && i + value.Length <= end ? i : -1;
+
+    /// <summary>The first non-newline character of an occurrence, so a multi-line separator points at its visible line.</summary>
+    private static int FirstVisible(string text, int start, int length)
+    {
+        for (var i = start; i < start + length && i < text.Length; i++)
+        {
+            if (text[i] is not ('\n' or '\r'))
+            {
+                return i;
+            }
+        }
+
+        return start;
+    }
+
+    /// <summary>Shows a separator with its escapes, as the user wrote it in the property.</summary>
+    internal static string Show(string value) => value.Replace("\\", "\\\\").Replace("\n", "\\n").Replace("\r", "\\r").Replace("\t", "\\t");
+}

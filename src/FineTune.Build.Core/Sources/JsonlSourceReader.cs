@@ -1,0 +1,193 @@
+using System.Text;
+using System.Text.Json;
+using FineTune.Build.Diagnostics;
+using FineTune.Build.Documents;
+
+namespace FineTune.Build.Sources;
+
+/// <summary>
+/// Reads JSONL: one JSON object per line, streamed line by line with <see cref="Utf8JsonReader"/>. Every node
+/// keeps the line and character column of its token, so diagnostics point inside the line. A line that is not one
+/// complete object (for example a pretty-printed JSON file) is a located error; reading goes on with the next line.
+/// </summary>
+public static class JsonlSourceReader
+{
+    /// <summary>After this many syntax errors in one file the rest of it is not read (it is probably not JSONL).</summary>
+    private const int MaxSyntaxErrorsPerFile = 10;
+
+    public static IEnumerable<SourceRecord> Read(SourceFile source, DiagnosticCollector diagnostics)
+    {
+        using var stream = OpenOrReport(source, diagnostics);
+        if (stream is null)
+        {
+            yield break;
+        }
+
+        using var lines = new Utf8LineReader(stream);
+        var ordinal = 0;
+        var syntaxErrors = 0;
+        while (lines.TryReadLine(out var line, out var lineNumber))
+        {
+            if (IsBlank(line.Span))
+            {
+                continue;
+            }
+
+            var node = ParseLine(source.Path, line.Span, lineNumber, diagnostics);
+            if (node is null)
+            {
+                if (++syntaxErrors >= MaxSyntaxErrorsPerFile)
+                {
+                    diagnostics.Report(DiagnosticCodes.InvalidJson, source.Path, lineNumber, 1,
+                        $"Stopped reading after {MaxSyntaxErrorsPerFile} malformed lines: a JSONL file needs exactly one JSON object per line.");
+                    yield break;
+                }
+
+                continue;
+            }
+
+            yield return new SourceRecord(node, ordinal++);
+        }
+    }
+
+    internal static Stream? OpenOrReport(SourceFile source, DiagnosticCollector diagnostics)
+    {
+        try
+        {
+            return new FileStream(source.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Report(DiagnosticCodes.UnreadableSource, source.Path, 0, 0, $"Cannot read the source file: {ex.Message}");
+            return null;
+        }
+    }
+
+    private static bool IsBlank(ReadOnlySpan<byte> line)
+    {
+        foreach (var b in line)
+        {
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Parses one line into an object node, or reports why it is not one and returns null.</summary>
+    internal static ObjectNode? ParseLine(string file, ReadOnlySpan<byte> line, int lineNumber, DiagnosticCollector diagnostics)
+    {
+        var invalid = Utf8Text.FindInvalid(line);
+        if (invalid >= 0)
+        {
+            diagnostics.Report(DiagnosticCodes.InvalidUtf8, file, lineNumber, Utf8Text.ColumnOf(line, invalid),
+                "Invalid UTF-8 byte sequence: save the file as UTF-8.");
+            return null;
+        }
+
+        var reader = new Utf8JsonReader(line, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        try
+        {
+            if (!reader.Read())
+            {
+                return null;
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                diagnostics.Report(DiagnosticCodes.InvalidJson, file, lineNumber, Utf8Text.ColumnOf(line, (int)reader.TokenStartIndex),
+                    $"Each JSONL line must be one JSON object, but this line starts with {Describe(reader.TokenType)}.");
+                return null;
+            }
+
+            var node = (ObjectNode)ReadValue(ref reader, line, lineNumber, file, diagnostics);
+            if (reader.Read())
+            {
+                diagnostics.Report(DiagnosticCodes.InvalidJson, file, lineNumber, Utf8Text.ColumnOf(line, (int)reader.TokenStartIndex),
+                    "Text after the end of the JSON object: put each example on its own line.");
+                return null;
+            }
+
+            return node;
+        }
+        catch (JsonException ex)
+        {
+            var column = Utf8Text.ColumnOf(line, (int)(ex.BytePositionInLine ?? 0));
+            var incomplete = ex.Message.Contains("end of data", StringComparison.OrdinalIgnoreCase)
+                || ex.Message.Contains("Expected depth to be zero", StringComparison.OrdinalIgnoreCase);
+            var message = incomplete
+                ? "The JSON object does not end on this line: JSONL needs exactly one complete object per line (is the file pretty-printed JSON?)."
+                : $"Invalid JSON: {TrimJsonMessage(ex.Message)}";
+            diagnostics.Report(DiagnosticCodes.InvalidJson, file, lineNumber, column, message);
+            return null;
+        }
+    }
+
+    private static Node ReadValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int lineNumber, string file, DiagnosticCollector diagnostics)
+    {
+        var column = Utf8Text.ColumnOf(line, (int)reader.TokenStartIndex);
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.StartObject:
+            {
+                var properties = new List<Property>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+                {
+                    var keyColumn = Utf8Text.ColumnOf(line, (int)reader.TokenStartIndex);
+                    var name = reader.GetString()!;
+                    reader.Read();
+                    var value = ReadValue(ref reader, line, lineNumber, file, diagnostics);
+                    if (properties.Exists(p => p.Name == name))
+                    {
+                        diagnostics.Report(DiagnosticCodes.DuplicateKey, file, lineNumber, keyColumn,
+                            $"The key '{name}' appears twice in this object: keep one.");
+                        continue;
+                    }
+
+                    properties.Add(new Property(name, lineNumber, keyColumn, value));
+                }
+
+                return new ObjectNode(properties, lineNumber, column);
+            }
+
+            case JsonTokenType.StartArray:
+            {
+                var items = new List<Node>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    items.Add(ReadValue(ref reader, line, lineNumber, file, diagnostics));
+                }
+
+                return new ArrayNode(items, lineNumber, column);
+            }
+
+            case JsonTokenType.String:
+                return new ScalarNode(ScalarKind.String, reader.GetString()!, lineNumber, column);
+            case JsonTokenType.Number:
+                return new ScalarNode(ScalarKind.Number, Encoding.UTF8.GetString(reader.ValueSpan), lineNumber, column);
+            case JsonTokenType.True:
+                return new ScalarNode(ScalarKind.True, "true", lineNumber, column);
+            case JsonTokenType.False:
+                return new ScalarNode(ScalarKind.False, "false", lineNumber, column);
+            default:
+                return new ScalarNode(ScalarKind.Null, "null", lineNumber, column);
+        }
+    }
+
+    private static string Describe(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartArray => "a list ([)",
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        _ => token.ToString().ToLowerInvariant(),
+    };
+
+    private static string TrimJsonMessage(string message)
+    {
+        // System.Text.Json appends "LineNumber: 0 | BytePositionInLine: 12." which our location already says.
+        var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut].TrimEnd() : message;
+    }
+}

@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using Microsoft.ML.Tokenizers;
+
+namespace FineTune.Build.Tokens;
+
+/// <summary>The tiktoken encodings the catalog can name; each has its data package referenced, so nothing is downloaded.</summary>
+public static class TokenEncodings
+{
+    public const string R50kBase = "r50k_base";
+    public const string Cl100kBase = "cl100k_base";
+    public const string O200kBase = "o200k_base";
+
+    public static IReadOnlyList<string> All { get; } = [R50kBase, Cl100kBase, O200kBase];
+
+    public static bool IsSupported(string? name) =>
+        name is not null && All.Contains(name, StringComparer.Ordinal);
+}
+
+/// <summary>
+/// Exact token counts with OpenAI's tiktoken encodings (Microsoft.ML.Tokenizers).
+/// An instance is safe to share, but its LRU cache is guarded by a lock, so parallel workers should each use their own
+/// (<see cref="ForCurrentThread"/>); the vocabulary itself is loaded once per encoding per process and shared.
+/// </summary>
+public sealed partial class TokenCounter
+{
+    // CreateForEncoding keeps the vocabulary in a process-wide cache but its constructor writes the special tokens into
+    // that shared decoder dictionary; serializing creation keeps the first load single and those writes race-free.
+    private static readonly object s_createLock = new();
+    private static readonly ConcurrentDictionary<string, IReadOnlyList<string>> s_specialTokens = new(StringComparer.Ordinal);
+
+    [ThreadStatic] private static Dictionary<string, TokenCounter>? t_perThread;
+
+    private readonly TiktokenTokenizer _tokenizer;
+    private readonly IReadOnlyList<string> _specialTokens;
+
+    private TokenCounter(string encodingName, TiktokenTokenizer tokenizer)
+    {
+        EncodingName = encodingName;
+        _tokenizer = tokenizer;
+        _specialTokens = s_specialTokens.GetOrAdd(encodingName, _ =>
+            (tokenizer.SpecialTokens?.Keys ?? Enumerable.Empty<string>()).OrderBy(k => k, StringComparer.Ordinal).ToArray());
+        Overheads = ChatTokenOverheads.For(encodingName);
+    }
+
+    /// <summary>The tiktoken encoding name, e.g. <c>o200k_base</c>.</summary>
+    public string EncodingName { get; }
+
+    /// <summary>The chat and tool overheads used by <see cref="CountChat"/> for this encoding.</summary>
+    public ChatTokenOverheads Overheads { get; }
+
+    /// <summary>The encoding's special tokens (such as <c>&lt;|endoftext|&gt;</c>), which the fine-tuning API rejects in text.</summary>
+    public IReadOnlyList<string> SpecialTokens => _specialTokens;
+
+    /// <summary>A new counter with its own cache. Cheap after the first one per encoding (the vocabulary is shared).</summary>
+    /// <exception cref="ArgumentException">The encoding is not one of <see cref="TokenEncodings.All"/>.</exception>
+    public static TokenCounter Create(string encodingName)
+    {
+        if (!TokenEncodings.IsSupported(encodingName))
+        {
+            throw new ArgumentException(
+                $"Unknown tokenizer encoding '{encodingName}'; use one of {string.Join(", ", TokenEncodings.All)}.",
+                nameof(encodingName));
+        }
+
+        lock (s_createLock)
+        {
+            return new TokenCounter(encodingName, TiktokenTokenizer.CreateForEncoding(encodingName));
+        }
+    }
+
+    /// <summary>
+    /// The calling thread's own counter for the encoding, created on first use. Use this from parallel workers: one
+    /// instance per thread was measured faster than one shared instance (see benchmarks/FineTune.Build.Benchmarks).
+    /// </summary>
+    public static TokenCounter ForCurrentThread(string encodingName)
+    {
+        var cache = t_perThread ??= new Dictionary<string, TokenCounter>(StringComparer.Ordinal);
+        if (!cache.TryGetValue(encodingName, out var counter))
+        {
+            counter = Create(encodingName);
+            cache[encodingName] = counter;
+        }
+
+        return counter;
+    }
+
+    /// <summary>Number of tokens in <paramref name="text"/>. Special tokens in the text count as one token each, as
+    /// tiktoken does with <c>allowed_special="all"</c>; use <see cref="FindSpecialToken"/> to reject them.</summary>
+    public int CountTokens(string? text) =>
+        string.IsNullOrEmpty(text) ? 0 : _tokenizer.CountTokens(text);
+
+    /// <inheritdoc cref="CountTokens(string?)"/>
+    public int CountTokens(ReadOnlySpan<char> text) =>
+        text.IsEmpty ? 0 : _tokenizer.CountTokens(text);
+
+    /// <summary>Token ids of <paramref name="text"/> (for reports and tests).</summary>
+    public IReadOnlyList<int> EncodeToIds(string? text) =>
+        string.IsNullOrEmpty(text) ? Array.Empty<int>() : _tokenizer.EncodeToIds(text);
+
+    /// <summary>
+    /// True when <paramref name="text"/> is exactly one token (a classification label such as <c>" yes"</c>, so that
+    /// <c>max_tokens=1</c> returns the whole label). Stops encoding after the first token instead of counting all.
+    /// </summary>
+    public bool IsSingleToken(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+
+        int end = _tokenizer.GetIndexByTokenCount(text, maxTokenCount: 1, out string? normalized, out int tokenCount);
+        return tokenCount == 1 && end == (normalized ?? text).Length;
+    }
+
+    /// <summary>The first special token that occurs in <paramref name="text"/> (ordinal), or null.</summary>
+    public string? FindSpecialToken(string? text)
+    {
+        if (string.IsNullOrEmpty(text) || text.IndexOf("<|", StringComparison.Ordinal) < 0)
+        {
+            return null;
+        }
+
+        string? first = null;
+        int firstIndex = int.MaxValue;
+        foreach (var special in _specialTokens)
+        {
+            int index = text.IndexOf(special, StringComparison.Ordinal);
+            if (index >= 0 && index < firstIndex)
+            {
+                first = special;
+                firstIndex = index;
+            }
+        }
+
+        return first;
+    }
+}
