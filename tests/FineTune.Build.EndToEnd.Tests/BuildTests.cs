@@ -7,7 +7,9 @@ namespace FineTune.Build.EndToEnd.Tests;
 [TestClass]
 public sealed class BuildTests
 {
-    private const string Babbage = "<FineTuneBaseModel>babbage-002</FineTuneBaseModel>";
+    // FT4030 (under 500 generation examples) would fire on every small test dataset; tests of it are in RuleTests.
+    private const string Babbage = "<FineTuneBaseModel>babbage-002</FineTuneBaseModel><NoWarn>FT4030</NoWarn>";
+    private const string Gpt4oMini = "<FineTuneBaseModel>gpt-4o-mini-2024-07-18</FineTuneBaseModel><NoWarn>FT4030;FT4004</NoWarn>";
 
     [TestMethod]
     public void YamlCompletionSourceCompilesToExactJsonl()
@@ -22,6 +24,7 @@ public sealed class BuildTests
               - prompt: "Café Olé\nA coffee shop."
                 completion: " Coffee, as it should be. END"
             """);
+        project.AddPadding();
 
         var result = project.Build();
 
@@ -29,10 +32,11 @@ public sealed class BuildTests
         var expected =
             "{\"prompt\": \"Samsung Galaxy Feel\\nThe Samsung Galaxy Feel is an Android smartphone.\\n\\n###\\n\\n\", \"completion\": \" An engaging phone for everyone. END\"}\n" +
             "{\"prompt\": \"Caf\\u00e9 Ol\\u00e9\\nA coffee shop.\\n\\n###\\n\\n\", \"completion\": \" Coffee, as it should be. END\"}\n";
-        Assert.AreEqual(expected, File.ReadAllText(project.TrainFile, Encoding.UTF8));
-        CollectionAssert.AreEqual(Encoding.UTF8.GetBytes(expected), File.ReadAllBytes(project.TrainFile), "UTF-8 without BOM, LF endings");
+        var bytes = File.ReadAllBytes(project.TrainFile);
+        CollectionAssert.AreEqual(Encoding.UTF8.GetBytes(expected), bytes.Take(Encoding.UTF8.GetByteCount(expected)).ToArray(), "UTF-8 without BOM, LF endings");
+        Assert.AreEqual(12, bytes.Count(b => b == (byte)'\n'));
         Assert.IsFalse(File.Exists(project.ValidationFile), "no validation split was asked for");
-        StringAssert.Contains(result.Output, "ads: 2 example(s) (2 train, 0 validation)");
+        StringAssert.Contains(result.Output, "ads: 12 example(s) (12 train, 0 validation), completion, generation");
     }
 
     [TestMethod]
@@ -62,7 +66,7 @@ public sealed class BuildTests
     [TestMethod]
     public void ChatYamlSourceCompiles()
     {
-        var project = TestProject.Create("marv", "<FineTuneBaseModel>gpt-4o-mini-2024-07-18</FineTuneBaseModel>");
+        var project = TestProject.Create("marv", Gpt4oMini);
         project.WriteFile("marv.yaml", """
             x-system: &marv {role: system, content: Marv is a factual chatbot that is also sarcastic.}
             examples:
@@ -79,16 +83,18 @@ public sealed class BuildTests
                     content: Oh, just some guy named William Shakespeare.
                     weight: 1
             """);
+        project.AddPadding("chat");
 
         var result = project.Build();
 
         Assert.AreEqual(0, result.ExitCode, result.ToString());
         var warning = TestProject.Diagnostics(result).Single();
         Assert.AreEqual((project.PathOf("marv.yaml"), 6, 43, "warning", "FT1009"), (warning.File, warning.Line, warning.Column, warning.Level, warning.Code));
+        var lines = File.ReadAllText(project.TrainFile).Split('\n');
         Assert.AreEqual(
             "{\"messages\": [{\"role\": \"system\", \"content\": \"Marv is a factual chatbot that is also sarcastic.\"}, {\"role\": \"user\", \"content\": \"What's the capital of France?\"}, {\"role\": \"assistant\", \"content\": \"Paris, as if everyone doesn't know that already.\"}]}\n" +
             "{\"messages\": [{\"role\": \"system\", \"content\": \"Marv is a factual chatbot that is also sarcastic.\"}, {\"role\": \"user\", \"content\": \"Who wrote 'Romeo and Juliet'?\"}, {\"role\": \"assistant\", \"content\": \"Oh, just some guy named William Shakespeare.\", \"weight\": 1}]}\n",
-            File.ReadAllText(project.TrainFile));
+            lines[0] + "\n" + lines[1] + "\n");
     }
 
     [TestMethod]
@@ -96,7 +102,7 @@ public sealed class BuildTests
     [DataRow("drone_training.jsonl")]
     public void RealChatJsonlFilesAreReEmittedByteForByte(string file)
     {
-        var project = TestProject.Create("chat", "<FineTuneBaseModel>gpt-4o-mini-2024-07-18</FineTuneBaseModel>");
+        var project = TestProject.Create("chat", Gpt4oMini);
         var source = project.CopyFile(Path.Combine(Repository.SharedData, file));
 
         var result = project.Build();
@@ -111,14 +117,15 @@ public sealed class BuildTests
     [TestMethod]
     public void IrregularWhitespaceJsonlIsNormalized()
     {
-        var project = TestProject.Create("chat", "<FineTuneBaseModel>gpt-4o-mini-2024-07-18</FineTuneBaseModel>");
+        var project = TestProject.Create("chat", Gpt4oMini);
         project.CopyFile(Path.Combine(Repository.SharedData, "fine_tuning_sample_validation.jsonl"));
+        project.AddPadding("chat");
 
         var result = project.Build();
 
         Assert.AreEqual(0, result.ExitCode, result.ToString());
         var lines = File.ReadAllLines(project.TrainFile);
-        Assert.AreEqual(4, lines.Length);
+        Assert.AreEqual(14, lines.Length);
         Assert.AreEqual(
             "{\"messages\": [{\"role\": \"system\", \"content\": \"You are a customer support assistant for a software company.\"}, {\"role\": \"user\", \"content\": \"How can I reset my password?\"}, {\"role\": \"assistant\", \"content\": \"You can reset your password by clicking on the 'Forgot Password' link on the login page.\"}]}",
             lines[1]);
@@ -185,10 +192,11 @@ public sealed class BuildTests
         var project = TestProject.Create("cli", Babbage);
         project.CopyFile(Path.Combine(Repository.SharedData, "derived", "v0.28.1_test_file_cli.jsonl"));
 
+        project.AddPadding();
         var result = project.Build("-v:d");
 
         Assert.AreEqual(0, result.ExitCode, result.ToString());
-        Assert.AreEqual("{\"prompt\": \"1 + 3 =\\n\\n###\\n\\n\", \"completion\": \" 4 END\"}\n", File.ReadAllText(project.TrainFile));
+        Assert.AreEqual("{\"prompt\": \"1 + 3 =\\n\\n###\\n\\n\", \"completion\": \" 4 END\"}", File.ReadAllLines(project.TrainFile)[0]);
         StringAssert.Contains(result.Output, "FT3006");
         Assert.AreEqual(0, TestProject.Diagnostics(result).Count, "fixes are low-importance messages, not warnings");
     }
@@ -198,11 +206,12 @@ public sealed class BuildTests
     {
         var project = TestProject.Create("custom", Babbage + @"<FineTunePromptSeparator>\n->\n</FineTunePromptSeparator><FineTuneStopSequence>\n</FineTuneStopSequence>");
         project.WriteFile("a.jsonl", "{\"prompt\": \"Q\", \"completion\": \"A\"}\n");
+        project.AddPadding();
 
         var result = project.Build();
 
         Assert.AreEqual(0, result.ExitCode, result.ToString());
-        Assert.AreEqual("{\"prompt\": \"Q\\n->\\n\", \"completion\": \" A\\n\"}\n", File.ReadAllText(project.TrainFile));
+        Assert.AreEqual("{\"prompt\": \"Q\\n->\\n\", \"completion\": \" A\\n\"}", File.ReadAllLines(project.TrainFile)[0]);
     }
 
     [TestMethod]
@@ -317,6 +326,7 @@ public sealed class BuildTests
     {
         var project = TestProject.Create("incr", Babbage);
         var source = project.WriteFile("a.jsonl", "{\"prompt\": \"Q\", \"completion\": \" A\"}\n");
+        project.AddPadding();
         Assert.AreEqual(0, project.Build().ExitCode);
         var firstWrite = File.GetLastWriteTimeUtc(project.TrainFile);
 
@@ -343,6 +353,7 @@ public sealed class BuildTests
     {
         var project = TestProject.Create("atomic", Babbage);
         var source = project.WriteFile("a.jsonl", "{\"prompt\": \"Q\", \"completion\": \" A\"}\n");
+        project.AddPadding();
         Assert.AreEqual(0, project.Build().ExitCode);
         Assert.IsTrue(File.Exists(project.TrainFile));
 
@@ -367,25 +378,26 @@ public sealed class BuildTests
         project.WriteFile(".github/workflows/ci.yml", "on: push\n");
         project.WriteFile("bin/stale.jsonl", "not json\n");
         project.WriteFile("obj/x.yaml", "not: [valid\n");
+        project.AddPadding();
 
         var result = project.Build();
 
         Assert.AreEqual(0, result.ExitCode, result.ToString());
-        Assert.AreEqual(1, File.ReadAllLines(project.TrainFile).Length);
+        Assert.AreEqual(11, File.ReadAllLines(project.TrainFile).Length);
 
-        project.WriteProject(Babbage + "<EnableDefaultFineTuneSourceItems>false</EnableDefaultFineTuneSourceItems>", "<FineTuneSource Include=\"data/a.jsonl\" />\n<FineTuneSource Include=\"extra.txt\" Format=\"jsonl\" />");
+        project.WriteProject(Babbage + "<EnableDefaultFineTuneSourceItems>false</EnableDefaultFineTuneSourceItems>", "<FineTuneSource Include=\"data/a.jsonl\" />\n<FineTuneSource Include=\"extra.txt\" Format=\"jsonl\" />\n<FineTuneSource Include=\"zz-padding.jsonl\" />");
         project.WriteFile("extra.txt", "{\"prompt\": \"Q3\", \"completion\": \" A3\"}\n");
         var explicitItems = project.Build();
 
         Assert.AreEqual(0, explicitItems.ExitCode, explicitItems.ToString());
-        Assert.AreEqual(2, File.ReadAllLines(project.TrainFile).Length);
+        Assert.AreEqual(12, File.ReadAllLines(project.TrainFile).Length);
     }
 
     [TestMethod]
     public void OutputNameAndPathFollowTheProperties()
     {
         var project = TestProject.Create("named", Babbage + "<FineTuneDatasetName>support</FineTuneDatasetName><FineTuneOutputPath>out/data</FineTuneOutputPath>");
-        project.WriteFile("a.jsonl", "{\"prompt\": \"Q\", \"completion\": \" A\"}\n");
+        project.AddPadding();
 
         var result = project.Build();
 

@@ -14,6 +14,7 @@ public static class DiagnosticCodes
     public static readonly DiagnosticDescriptor InvalidSetting = new("FT0001", Error, "Settings", "A property has a value the SDK does not accept");
     public static readonly DiagnosticDescriptor NoSources = new("FT0002", Warning, "Settings", "The project has no FineTuneSource items");
     public static readonly DiagnosticDescriptor DiagnosticsCapped = new("FT0003", Info, "Settings", "More diagnostics than FineTuneMaxDiagnostics; the rest are in the report");
+    public static readonly DiagnosticDescriptor InternalError = new("FT0004", Error, "Settings", "An unexpected error inside FineTune.Build (a bug: please report it)");
 
     // FT1xxx: reading sources.
     public static readonly DiagnosticDescriptor UnreadableSource = new("FT1001", Error, "Syntax", "A source file cannot be read");

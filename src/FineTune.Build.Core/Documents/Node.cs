@@ -46,7 +46,7 @@ public sealed class ScalarNode : Node
     /// <summary>The string value, the number exactly as written, or the literal of true/false/null.</summary>
     public string Text { get; }
 
-    /// <summary>Set when the scalar was written as a YAML literal block (|), whose lines follow the key's line.</summary>
+    /// <summary>Set when the scalar was written as a YAML literal block (|): each line of the text is a source line.</summary>
     public bool IsBlock { get; init; }
 
     /// <summary>

@@ -49,7 +49,7 @@ public sealed partial class ExampleBinder
             id = idNode is ScalarNode { Kind: not ScalarKind.Null } idScalar ? idScalar.Text : null;
         }
 
-        if (node.Get("split") is ScalarNode splitNode)
+        if (node.Get("split") is ScalarNode { Kind: ScalarKind.String or ScalarKind.Plain } splitNode)
         {
             split = splitNode.Text.Trim().ToLowerInvariant() switch
             {

@@ -74,8 +74,11 @@ public sealed class DatasetReport
 
 public sealed class TokenStatistics
 {
-    /// <summary>Histogram buckets: [0,16), [16,32), [32,64), ... up to the last bucket, which is open.</summary>
-    public static readonly int[] BucketStarts = [0, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536];
+    /// <summary>
+    /// Histogram buckets of tokens per example, exact below 16 and then 8 per doubling (16-17, 18-19, ... 1024-1151,
+    /// ...): fine enough to draw any dataset, fixed so counts stream without knowing the range first.
+    /// </summary>
+    public const int BucketCount = 16 + 8 * 27;
 
     public int Examples { get; private set; }
 
@@ -85,9 +88,34 @@ public sealed class TokenStatistics
 
     public int Max { get; private set; }
 
-    public long[] Histogram { get; } = new long[BucketStarts.Length];
+    public long[] Histogram { get; } = new long[BucketCount];
 
     public double Mean => Examples == 0 ? 0 : (double)Total / Examples;
+
+    public static int BucketOf(int tokens)
+    {
+        if (tokens < 16)
+        {
+            return Math.Max(0, tokens);
+        }
+
+        var octave = 31 - System.Numerics.BitOperations.LeadingZeroCount((uint)tokens);
+        var sub = (tokens >> (octave - 3)) & 7;
+        return Math.Min(BucketCount - 1, 16 + (octave - 4) * 8 + sub);
+    }
+
+    /// <summary>The smallest token count of a bucket.</summary>
+    public static long BucketStart(int bucket)
+    {
+        if (bucket < 16)
+        {
+            return bucket;
+        }
+
+        var octave = 4 + (bucket - 16) / 8;
+        var sub = (bucket - 16) % 8;
+        return (8L + sub) << (octave - 3);
+    }
 
     public void Add(int tokens)
     {
@@ -95,8 +123,7 @@ public sealed class TokenStatistics
         Max = Math.Max(Max, tokens);
         Examples++;
         Total += tokens;
-        var bucket = Array.FindLastIndex(BucketStarts, start => tokens >= start);
-        Histogram[Math.Max(0, bucket)]++;
+        Histogram[BucketOf(tokens)]++;
     }
 
     public static TokenStatistics Combine(TokenStatistics a, TokenStatistics b)

@@ -35,7 +35,7 @@ public static class HtmlReportWriter
 
         html.Append(" · tokenizer ").Append(E(report.Tokenizer)).Append("</p></header>\n");
 
-        html.Append("<section class=\"cards\">\n");
+        html.Append("<div class=\"cards\">\n");
         Card(html, "Examples", N(report.Examples), $"{N(report.TrainTokens.Examples)} train · {N(report.ValidationTokens.Examples)} validation");
         Card(html, "Tokens", N(all.Total), $"mean {all.Mean.ToString("0.#", Invariant)} · max {N(all.Max)} of {N(report.MaxExampleTokens)}");
         Card(html, "Billed tokens", N(report.BilledTokens), $"{report.Epochs} epoch(s), {(report.EpochsSource == "estimated" ? "estimated like the API default" : "FineTuneEpochs")}");
@@ -47,7 +47,7 @@ public static class HtmlReportWriter
             Card(html, "Classes", N(report.Classes.Count), $"validation fraction {report.ValidationFraction.ToString("0.##", Invariant)}");
         }
 
-        html.Append("</section>\n");
+        html.Append("</div>\n");
 
         html.Append("<section><h2>Token length per example</h2>\n").Append(Histogram(all)).Append("</section>\n");
         if (report.Classes.Count > 0)
@@ -98,7 +98,6 @@ public static class HtmlReportWriter
 
     private static string Histogram(TokenStatistics tokens)
     {
-        // Show the buckets from the first to the last non-empty one.
         var first = Array.FindIndex(tokens.Histogram, c => c > 0);
         var last = Array.FindLastIndex(tokens.Histogram, c => c > 0);
         if (first < 0)
@@ -106,34 +105,52 @@ public static class HtmlReportWriter
             return "<p class=\"none\">No examples.</p>\n";
         }
 
-        var count = last - first + 1;
-        var max = tokens.Histogram.Max();
-        const int width = 720, height = 220, top = 20, bottom = 40, left = 48;
-        var barWidth = (width - left - 10) / (double)count;
+        // Merge the fine buckets between the shortest and the longest example into at most 24 bars.
+        var span = last - first + 1;
+        var perBar = (span + 23) / 24;
+        var bars = new List<(long From, long To, long Count)>();
+        for (var b = first; b <= last; b += perBar)
+        {
+            var end = Math.Min(last, b + perBar - 1);
+            long count = 0;
+            for (var i = b; i <= end; i++)
+            {
+                count += tokens.Histogram[i];
+            }
+
+            bars.Add((TokenStatistics.BucketStart(b), TokenStatistics.BucketStart(end + 1) - 1, count));
+        }
+
+        var max = bars.Max(b => b.Count);
+        const int width = 720, height = 230, top = 20, bottom = 46, left = 48;
+        var barWidth = (width - left - 10) / (double)bars.Count;
         var svg = new StringBuilder();
         svg.Append(Invariant, $"<svg class=\"chart\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"Token length histogram\">\n");
         svg.Append(Invariant, $"<line x1=\"{left}\" y1=\"{height - bottom}\" x2=\"{width - 5}\" y2=\"{height - bottom}\" class=\"axis\"/>\n");
         svg.Append(Invariant, $"<text x=\"{left - 6}\" y=\"{top + 4}\" class=\"tick\" text-anchor=\"end\">{N(max)}</text>\n");
         svg.Append(Invariant, $"<text x=\"{left - 6}\" y=\"{height - bottom}\" class=\"tick\" text-anchor=\"end\">0</text>\n");
-        for (var i = 0; i < count; i++)
+        var labelEvery = Math.Max(1, (bars.Count + 5) / 6);
+        for (var i = 0; i < bars.Count; i++)
         {
-            var bucket = first + i;
-            var value = tokens.Histogram[bucket];
+            var (from, to, value) = bars[i];
             var barHeight = max == 0 ? 0 : (height - top - bottom) * value / (double)max;
-            var x = left + i * barWidth + 2;
+            var x = left + i * barWidth + 1;
             var y = height - bottom - barHeight;
-            var from = TokenStatistics.BucketStarts[bucket];
-            var label = bucket + 1 < TokenStatistics.BucketStarts.Length ? $"{from}–{TokenStatistics.BucketStarts[bucket + 1] - 1}" : $"≥{from}";
-            svg.Append(Invariant, $"<rect x=\"{x:0.#}\" y=\"{y:0.#}\" width=\"{barWidth - 4:0.#}\" height=\"{barHeight:0.#}\" class=\"bar\"><title>{label} tokens: {value} example(s)</title></rect>\n");
-            if (value > 0)
+            var label = from == to ? N(from) : $"{N(from)}–{N(to)}";
+            svg.Append(Invariant, $"<rect x=\"{x:0.#}\" y=\"{y:0.#}\" width=\"{Math.Max(1, barWidth - 2):0.#}\" height=\"{barHeight:0.#}\" class=\"bar\"><title>{label} tokens: {value} example(s)</title></rect>\n");
+            if (value > 0 && bars.Count <= 16)
             {
-                svg.Append(Invariant, $"<text x=\"{x + (barWidth - 4) / 2:0.#}\" y=\"{y - 4:0.#}\" class=\"val\" text-anchor=\"middle\">{N(value)}</text>\n");
+                svg.Append(Invariant, $"<text x=\"{x + barWidth / 2 - 1:0.#}\" y=\"{y - 4:0.#}\" class=\"val\" text-anchor=\"middle\">{N(value)}</text>\n");
             }
 
-            svg.Append(Invariant, $"<text x=\"{x + (barWidth - 4) / 2:0.#}\" y=\"{height - bottom + 16}\" class=\"tick\" text-anchor=\"middle\">{label}</text>\n");
+            if (i % labelEvery == 0)
+            {
+                var tick = bars.Count <= 8 ? label : N(from);
+                svg.Append(Invariant, $"<text x=\"{x + barWidth / 2 - 1:0.#}\" y=\"{height - bottom + 16}\" class=\"tick\" text-anchor=\"middle\">{tick}</text>\n");
+            }
         }
 
-        svg.Append(Invariant, $"<text x=\"{(left + width) / 2}\" y=\"{height - 6}\" class=\"tick\" text-anchor=\"middle\">tokens per example</text>\n");
+        svg.Append(Invariant, $"<text x=\"{(left + width) / 2}\" y=\"{height - 8}\" class=\"tick\" text-anchor=\"middle\">tokens per example</text>\n");
         svg.Append("</svg>\n");
         return svg.ToString();
     }
@@ -192,6 +209,7 @@ public static class HtmlReportWriter
         .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; }
         .card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; }
         .card .t { color: var(--muted); font-size: 13px; } .card .v { font-size: 24px; font-weight: 650; } .card .d { color: var(--muted); font-size: 12px; }
+        .cards { margin-top: 0; }
         section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 14px 18px; margin-top: 16px; }
         h2 { font-size: 17px; margin: 0 0 10px; }
         .chart { width: 100%; height: auto; } .bar { fill: var(--bar); } .bar2 { fill: var(--bar2); } .axis { stroke: var(--line); }

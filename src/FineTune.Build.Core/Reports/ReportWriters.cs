@@ -84,17 +84,14 @@ public static class JsonReportWriter
             json.WriteStartArray("histogram");
             for (var i = 0; i < all.Histogram.Length; i++)
             {
-                json.WriteStartObject();
-                json.WriteNumber("from", TokenStatistics.BucketStarts[i]);
-                if (i + 1 < TokenStatistics.BucketStarts.Length)
+                if (all.Histogram[i] == 0)
                 {
-                    json.WriteNumber("to", TokenStatistics.BucketStarts[i + 1]);
-                }
-                else
-                {
-                    json.WriteNull("to");
+                    continue;
                 }
 
+                json.WriteStartObject();
+                json.WriteNumber("from", TokenStatistics.BucketStart(i));
+                json.WriteNumber("to", TokenStatistics.BucketStart(i + 1));
                 json.WriteNumber("count", all.Histogram[i]);
                 json.WriteEndObject();
             }

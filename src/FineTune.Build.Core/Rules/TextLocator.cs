@@ -33,9 +33,11 @@ internal static class TextLocator
             }
         }
 
+        // Offsets within a line already include any extra indentation, so add the block's own indentation: that of
+        // its first content line.
         var line = node.Line + 1 + lineIndex;
         var columnInContent = offset - lineStart;
-        return (line, IndentOf(file, line) + 1 + columnInContent);
+        return (line, IndentOf(file, node.Line + 1) + 1 + columnInContent);
     }
 
     /// <summary>The indentation of a source line (read only when an error needs it).</summary>

@@ -42,7 +42,7 @@ public sealed class CsvSourceReader
         SepReader reader;
         try
         {
-            reader = Sep.New(separator).Reader(o => o with { HasHeader = true, Unescape = false, DisableColCountCheck = false })
+            reader = Sep.New(separator).Reader(o => o with { HasHeader = true, Unescape = false, DisableColCountCheck = true })
                 .FromFile(_source.Path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -84,6 +84,20 @@ public sealed class CsvSourceReader
 
                     var row = reader.Current;
                     nextLine = row.LineNumberToExcl;
+                    if (row.ColCount == 1 && row.Span.Trim().IsEmpty)
+                    {
+                        // A blank line (often the last one) is not a row.
+                        continue;
+                    }
+
+                    if (row.ColCount != _columns.Length)
+                    {
+                        _diagnostics.Report(DiagnosticCodes.InvalidCsv, _source.Path, row.LineNumberFrom, 1,
+                            $"This row has {row.ColCount} field(s) but the header has {_columns.Length}: quote fields that contain '{Printable(separator)}' or a line break, and double quotes inside quotes (\"\").");
+                        ordinal++;
+                        continue;
+                    }
+
                     example = ReadRow(row);
                 }
                 catch (InvalidDataException ex)

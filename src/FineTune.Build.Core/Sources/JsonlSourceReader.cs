@@ -112,6 +112,13 @@ public static class JsonlSourceReader
 
             return node;
         }
+        catch (InvalidOperationException)
+        {
+            // A string the reader cannot decode, such as a lone surrogate escape "\ud800".
+            diagnostics.Report(DiagnosticCodes.InvalidJson, file, lineNumber, Utf8Text.ColumnOf(line, (int)reader.TokenStartIndex),
+                "This string is not valid Unicode (a lone surrogate escape such as \\ud800?): write the character itself or a complete surrogate pair.");
+            return null;
+        }
         catch (JsonException ex)
         {
             var column = Utf8Text.ColumnOf(line, (int)(ex.BytePositionInLine ?? 0));

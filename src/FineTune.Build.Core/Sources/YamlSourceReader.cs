@@ -177,11 +177,13 @@ public sealed class YamlSourceReader
     /// <summary>Skips (and reports) top-level keys until 'examples:'; false when the mapping has none.</summary>
     private bool SeekExamplesKey(MappingStart mapping)
     {
+        var seen = false;
         while (!_parser.TryConsume<MappingEnd>(out _))
         {
             var key = ReadNode();
             if (key is ScalarNode { Text: "examples" })
             {
+                seen = true;
                 if (_parser.Accept<SequenceStart>(out _))
                 {
                     _parser.Consume<SequenceStart>();
@@ -201,8 +203,12 @@ public sealed class YamlSourceReader
             ReadNode();
         }
 
-        _diagnostics.Report(DiagnosticCodes.InvalidDocumentShape, _source.Path, (int)mapping.Start.Line, (int)mapping.Start.Column,
-            "This YAML mapping has no 'examples:' list: a source is a list of examples or a mapping with an 'examples:' list.");
+        if (!seen)
+        {
+            _diagnostics.Report(DiagnosticCodes.InvalidDocumentShape, _source.Path, (int)mapping.Start.Line, (int)mapping.Start.Column,
+                "This YAML mapping has no 'examples:' list: a source is a list of examples or a mapping with an 'examples:' list.");
+        }
+
         return false;
     }
 
@@ -245,7 +251,7 @@ public sealed class YamlSourceReader
                 : ScalarKind.String;
             var node = new ScalarNode(kind, scalar.Value, (int)scalar.Start.Line, (int)scalar.Start.Column)
             {
-                IsBlock = scalar.Style is ScalarStyle.Literal or ScalarStyle.Folded,
+                IsBlock = scalar.Style is ScalarStyle.Literal,
             };
             Remember(scalar.Anchor, node);
             return node;

@@ -85,7 +85,20 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
             return false;
         }
 
-        var result = new DatasetCompiler(options, diagnostics).Compile();
+        CompileResult result;
+        try
+        {
+            result = new DatasetCompiler(options, diagnostics).Compile();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Malformed input is always a located diagnostic; reaching here is a bug. Outputs were not replaced.
+            Log.LogError(null, DiagnosticCodes.InternalError.Code, null, ProjectFile, 0, 0, 0, 0,
+                $"FineTune.Build failed unexpectedly ({ex.GetType().Name}: {ex.Message}). Please report it with the stack trace (build with -v:d).");
+            Log.LogMessage(MessageImportance.Low, ex.ToString());
+            return false;
+        }
+
         if (diagnostics.NotReportedCount > 0)
         {
             Log.LogMessage(null, DiagnosticCodes.DiagnosticsCapped.Code, null, null, 0, 0, 0, 0, MessageImportance.High,

@@ -78,6 +78,24 @@ public sealed partial class TestProject
 
     public string PathOf(string relativePath) => Path.Combine(Directory, relativePath);
 
+    /// <summary>The padding file's name: sorts after the test's own sources, so their examples come first.</summary>
+    public const string PaddingFile = "zz-padding.jsonl";
+
+    /// <summary>
+    /// Adds <paramref name="count"/> distinct valid examples (the API needs at least 10 in the training file), in a
+    /// file that sorts last so a test's own examples keep the first lines of the output.
+    /// </summary>
+    public void AddPadding(string format = "completion", int count = 10)
+    {
+        var lines = Enumerable.Range(1, count).Select(i => format switch
+        {
+            "chat" => $"{{\"messages\": [{{\"role\": \"user\", \"content\": \"Padding question {i}?\"}}, {{\"role\": \"assistant\", \"content\": \"Padding answer {i}.\"}}]}}",
+            "preference" => $"{{\"input\": {{\"messages\": [{{\"role\": \"user\", \"content\": \"Padding question {i}?\"}}]}}, \"preferred_output\": [{{\"role\": \"assistant\", \"content\": \"Good answer {i}.\"}}], \"non_preferred_output\": [{{\"role\": \"assistant\", \"content\": \"Bad answer {i}.\"}}]}}",
+            _ => $"{{\"prompt\": \"Padding prompt {i}\\n\\n###\\n\\n\", \"completion\": \" padding completion {i} END\"}}",
+        });
+        WriteFile(PaddingFile, string.Join("\n", lines) + "\n");
+    }
+
     public DotNetResult Build(params string[] arguments) => Run("build", arguments);
 
     public DotNetResult Publish(IDictionary<string, string?>? environment, params string[] arguments) => Run("publish", arguments, environment);

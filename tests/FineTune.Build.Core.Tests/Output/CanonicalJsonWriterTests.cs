@@ -1,0 +1,103 @@
+using FineTune.Build.Documents;
+using FineTune.Build.Output;
+using static FineTune.Build.Core.Tests.TestFiles;
+
+namespace FineTune.Build.Core.Tests.Output;
+
+// Every expected string was produced by Python 3's json.dumps (ensure_ascii=True, default separators).
+[TestClass]
+public sealed class CanonicalJsonWriterTests
+{
+    private static ScalarNode S(string text) => new(ScalarKind.String, text, 1, 1);
+
+    private static ScalarNode N(string text) => new(ScalarKind.Number, text, 1, 1);
+
+    private static Property P(string name, Node value) => new(name, 1, 1, value);
+
+    private static string Bytes(Node node) => Utf8.GetString(CanonicalJsonWriter.ToBytes(node));
+
+    [TestMethod]
+    [DataRow("plain ASCII", "\"plain ASCII\"")]
+    [DataRow("quote \" and backslash \\ and slash /", "\"quote \\\" and backslash \\\\ and slash /\"")]
+    [DataRow("ctl \u0001 \u001f \u007f \b \f \n \r \t", "\"ctl \\u0001 \\u001f \\u007f \\b \\f \\n \\r \\t\"")]
+    [DataRow("café", "\"caf\\u00e9\"")]
+    [DataRow("emoji 😀", "\"emoji \\ud83d\\ude00\"")]
+    [DataRow("中文", "\"\\u4e2d\\u6587\"")]
+    [DataRow("\u2028\u2029", "\"\\u2028\\u2029\"")]
+    [DataRow("\ufeff", "\"\\ufeff\"")]
+    [DataRow("\u0080\u00ff\u0100\uffff", "\"\\u0080\\u00ff\\u0100\\uffff\"")]
+    [DataRow("", "\"\"")]
+    public void Strings_MatchPythonJsonDumps(string value, string expected)
+    {
+        Assert.AreEqual(expected, Bytes(S(value)));
+    }
+
+    [TestMethod]
+    public void NulCharacter_IsEscaped()
+    {
+        Assert.AreEqual("\"a\\u0000b\"", Bytes(S("a\0b")));
+    }
+
+    [TestMethod]
+    public void ObjectsAndArrays_UsePythonSeparators()
+    {
+        var node = new ObjectNode(
+        [
+            P("prompt", S("a")),
+            P("completion", S(" b END")),
+            P("nested", new ArrayNode([N("1"), new ScalarNode(ScalarKind.True, "true", 1, 1), new ScalarNode(ScalarKind.False, "false", 1, 1), new ScalarNode(ScalarKind.Null, "null", 1, 1), new ObjectNode([P("k", new ArrayNode([], 1, 1))], 1, 1)], 1, 1)),
+            P("e", new ObjectNode([], 1, 1)),
+        ], 1, 1);
+
+        Assert.AreEqual("{\"prompt\": \"a\", \"completion\": \" b END\", \"nested\": [1, true, false, null, {\"k\": []}], \"e\": {}}", Bytes(node));
+    }
+
+    [TestMethod]
+    [DataRow("1.50")]
+    [DataRow("-0")]
+    [DataRow("1e5")]
+    [DataRow("12345678901234567890123")]
+    public void Numbers_AreKeptAsWritten(string number)
+    {
+        Assert.AreEqual("{\"weight\": " + number + "}", Bytes(new ObjectNode([P("weight", N(number))], 1, 1)));
+    }
+
+    [TestMethod]
+    public void KeysAreEscapedToo()
+    {
+        Assert.AreEqual("{\"cl\\u00e9\\n\": \"v\"}", Bytes(new ObjectNode([P("clé\n", S("v"))], 1, 1)));
+    }
+
+    [TestMethod]
+    public void WriteLine_AppendsLfOnly_NoBom_AndCountsBytes()
+    {
+        using var memory = new MemoryStream();
+        using (var writer = new CanonicalJsonWriter(memory))
+        {
+            writer.WriteLine(new ObjectNode([P("prompt", S("é"))], 1, 1));
+            writer.WriteLine(new ObjectNode([P("prompt", S("b"))], 1, 1));
+            writer.Flush();
+            Assert.AreEqual(37L, writer.BytesWritten);
+        }
+
+        Assert.AreEqual("{\"prompt\": \"\\u00e9\"}\n{\"prompt\": \"b\"}\n", Utf8.GetString(memory.ToArray()));
+        Assert.AreEqual((byte)'{', memory.ToArray()[0]);
+    }
+
+    [TestMethod]
+    public void LongStrings_LargerThanTheBuffer_AreWrittenWhole()
+    {
+        // 200,000 non-ASCII chars become 1.2 MB of \u escapes: far beyond the 64 KB buffer.
+        var text = new string('é', 200_000);
+        using var memory = new MemoryStream();
+        using (var writer = new CanonicalJsonWriter(memory))
+        {
+            writer.WriteLine(new ObjectNode([P("a", S("x"))], 1, 1));
+            writer.WriteLine(new ObjectNode([P("p", S(text))], 1, 1));
+            writer.WriteLine(new ObjectNode([P("z", S("y"))], 1, 1));
+        }
+
+        var expected = "{\"a\": \"x\"}\n{\"p\": \"" + string.Concat(Enumerable.Repeat("\\u00e9", 200_000)) + "\"}\n{\"z\": \"y\"}\n";
+        Assert.AreEqual(expected, Utf8.GetString(memory.ToArray()));
+    }
+}
