@@ -1,2 +1,7 @@
-// The `finetune` command. Commands land with the training issue (status, follow, list, cancel) and compile/check.
-return 0;
+// The `finetune` command. Each group of commands adds itself to the root command.
+using System.CommandLine;
+using FineTune.Build.Cli;
+
+var root = new RootCommand("finetune: compile and check fine-tuning datasets, and follow their training jobs.");
+TrainingCommands.AddTo(root, Console.Out, Console.Error, Environment.GetEnvironmentVariable);
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,124 @@
+using FineTune.Build.Training;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace FineTune.Build.Tasks;
+
+/// <summary>
+/// Publish-time training (SPEC 7). Thin: parses the properties, maps the log, and calls
+/// <see cref="TrainingService"/>. The API key is never a parameter (parameters are logged): the service reads
+/// OPENAI_API_KEY from the environment itself.
+/// </summary>
+public sealed class TrainFineTuneModel : Microsoft.Build.Utilities.Task, ICancelableTask
+{
+    private readonly CancellationTokenSource _cancel = new();
+
+    [Required] public string ProjectDirectory { get; set; } = "";
+    [Required] public string DatasetName { get; set; } = "";
+    /// <summary>The compiled train file (empty when the compile produced none).</summary>
+    public string? TrainFile { get; set; }
+    public string? ValidationFile { get; set; }
+    public string? BaseModel { get; set; }
+    public string? Suffix { get; set; }
+    public string? Seed { get; set; }
+    public string? Method { get; set; }
+    public string? Epochs { get; set; }
+    public string? BatchSize { get; set; }
+    public string? LearningRateMultiplier { get; set; }
+    public string? Beta { get; set; }
+    public string? Wait { get; set; }
+    public string? WaitTimeout { get; set; }
+    public string? PollInterval { get; set; }
+    public string? Endpoint { get; set; }
+    public string? Trainer { get; set; }
+    public string? TrainCommand { get; set; }
+    public string? PublishDirectory { get; set; }
+    /// <summary>The obj folder, where the compiler writes &lt;name&gt;.train.sourcemap.tsv.</summary>
+    public string? IntermediateDirectory { get; set; }
+
+    [Output] public string? FineTunedModel { get; set; }
+    [Output] public string? JobId { get; set; }
+    [Output] public string? JobStatus { get; set; }
+
+    public void Cancel() => _cancel.Cancel();
+
+    public override bool Execute()
+    {
+        var log = new MSBuildTrainingLog(Log, BuildEngine?.ProjectFileOfTaskNode);
+        TrainingRequest request;
+        try
+        {
+            if (string.IsNullOrWhiteSpace(TrainFile))
+                throw new TrainingException(TrainingErrorCodes.MissingCompiledFile, $"There is no compiled train file for {DatasetName}; the compile produced no {DatasetName}.train.jsonl.");
+            request = new TrainingRequest
+            {
+                ProjectDirectory = ProjectDirectory,
+                DatasetName = DatasetName,
+                TrainFile = TrainFile!,
+                ValidationFile = string.IsNullOrWhiteSpace(ValidationFile) ? null : ValidationFile,
+                BaseModel = Empty(BaseModel),
+                Suffix = Empty(Suffix),
+                Seed = TrainingSettings.ParseSeed(Seed),
+                Method = TrainingSettings.ParseMethod(Method),
+                Epochs = TrainingSettings.ParseOptionalInt("FineTuneEpochs", Epochs, 1, 50),
+                BatchSize = TrainingSettings.ParseOptionalInt("FineTuneBatchSize", BatchSize, 1, 256),
+                LearningRateMultiplier = TrainingSettings.ParseOptionalDouble("FineTuneLearningRateMultiplier", LearningRateMultiplier, 0, 100),
+                Beta = TrainingSettings.ParseOptionalDouble("FineTuneBeta", Beta, 0, 2),
+                Wait = TrainingSettings.ParseBool("FineTuneWait", Wait, true),
+                WaitTimeout = TrainingSettings.ParseDuration("FineTuneWaitTimeout", WaitTimeout, TrainingRequest.DefaultWaitTimeout),
+                PollInterval = TrainingSettings.ParseDuration("FineTunePollInterval", PollInterval, TrainingRequest.DefaultPollInterval),
+                Endpoint = Empty(Endpoint),
+                Trainer = TrainingSettings.ParseTrainer(Trainer),
+                TrainCommand = Empty(TrainCommand),
+                PublishDirectory = Empty(PublishDirectory),
+                ExampleLocator = CreateExampleLocator(),
+            };
+        }
+        catch (TrainingException e)
+        {
+            log.Error(e.Code, e.Message, e.Location?.File, e.Location?.Line ?? 0, e.Location?.Column ?? 0);
+            return false;
+        }
+
+        try
+        {
+            var result = TrainingService.RunAsync(request, log, _cancel.Token).GetAwaiter().GetResult();
+            FineTunedModel = result.FineTunedModel;
+            JobId = result.JobId;
+            JobStatus = result.Status;
+            return result.Succeeded && !Log.HasLoggedErrors;
+        }
+        catch (OperationCanceledException)
+        {
+            Log.LogWarning("Publish was interrupted; any fine-tuning job keeps running, and the next publish resumes following it.");
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Maps "Example N" to the dataset source. The compiler writes a source map beside each compiled file at
+    /// &lt;obj&gt;/&lt;name&gt;.&lt;kind&gt;.sourcemap.tsv; until its reader is wired here, null makes the service
+    /// point at line N of the compiled file.
+    /// </summary>
+    private ExampleLocator? CreateExampleLocator() => null;
+
+    private static string? Empty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    /// <summary>The training log as MSBuild messages, warnings and errors (with code and location).</summary>
+    private sealed class MSBuildTrainingLog(TaskLoggingHelper log, string? projectFile) : ITrainingLog
+    {
+        public void Message(TrainingImportance importance, string text) =>
+            log.LogMessage(importance switch
+            {
+                TrainingImportance.High => MessageImportance.High,
+                TrainingImportance.Normal => MessageImportance.Normal,
+                _ => MessageImportance.Low,
+            }, text);
+
+        public void Warning(string code, string text) =>
+            log.LogWarning(null, code, null, projectFile, 0, 0, 0, 0, text);
+
+        public void Error(string code, string text, string? file = null, int line = 0, int column = 0) =>
+            log.LogError(null, code, null, file ?? projectFile, line, column, 0, 0, text);
+    }
+}
