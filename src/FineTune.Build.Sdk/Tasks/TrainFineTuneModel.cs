@@ -1,3 +1,4 @@
+using FineTune.Build.Compilation;
 using FineTune.Build.Training;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -96,11 +97,20 @@ public sealed class TrainFineTuneModel : Microsoft.Build.Utilities.Task, ICancel
     }
 
     /// <summary>
-    /// Maps "Example N" to the dataset source. The compiler writes a source map beside each compiled file at
-    /// &lt;obj&gt;/&lt;name&gt;.&lt;kind&gt;.sourcemap.tsv; until its reader is wired here, null makes the service
-    /// point at line N of the compiled file.
+    /// Maps "Example N" to the dataset source through the source map the compiler writes beside each compiled file
+    /// (&lt;obj&gt;/&lt;name&gt;.&lt;kind&gt;.sourcemap.tsv). Without a map the service points at line N of the compiled file.
     /// </summary>
-    private ExampleLocator? CreateExampleLocator() => null;
+    private ExampleLocator? CreateExampleLocator()
+    {
+        if (string.IsNullOrWhiteSpace(IntermediateDirectory))
+        {
+            return null;
+        }
+
+        return (number, kind) => SourceMap.Find(SourceMap.PathFor(IntermediateDirectory!, DatasetName, kind), number) is { } at
+            ? new SourceLocation(at.File, at.Line, at.Column)
+            : null;
+    }
 
     private static string? Empty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 

@@ -133,9 +133,9 @@ public sealed class PublishTrainingTests
         var error = TestProject.Diagnostics(result).Single(d => d.Level == "error");
         Assert.AreEqual("FT7013", error.Code);
         StringAssert.Contains(error.Message, "Example 2: Invalid file format.");
-        // Until the compiler's source map is wired in, the example maps to its line in the compiled file.
-        StringAssert.EndsWith(error.File, "ads.train.jsonl");
-        Assert.AreEqual(2, error.Line);
+        // The compiler's source map takes example 2 of the uploaded file back to the YAML that produced it.
+        Assert.AreEqual(project.PathOf("ads.yaml"), error.File);
+        Assert.AreEqual((4, 5), (error.Line, error.Column));
         Assert.IsFalse(File.Exists(ModelFile(project)));
         StringAssert.Contains(File.ReadAllText(LockPath(project)), "\"status\": \"failed\"");
         AssertNoCanary(project, result, binlog);
