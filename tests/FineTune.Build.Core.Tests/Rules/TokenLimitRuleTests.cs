@@ -100,15 +100,15 @@ public sealed class TokenLimitRuleTests
         var example = Bind(folder, "dpo.jsonl", line + "\n", DatasetFormat.Preference)[0];
         var entry = Model("gpt-4o-mini");
         var counter = TokenCounter.Create(entry.Tokenizer);
-        var expected = counter.CountPreference(
+        var preference = counter.CountPreference(
             [new ChatTokenMessage("user", "What is the weather in San Francisco?")],
             null,
             [new ChatTokenMessage("assistant", "The weather in San Francisco is 70 degrees Fahrenheit.")],
             [new ChatTokenMessage("assistant", "It is warm.")]);
-        Assert.AreEqual(expected, Count(example, entry, "gpt-4o-mini").Tokens);
+        Assert.AreEqual(preference, Count(example, entry, "gpt-4o-mini").Tokens);
         var inputAndLonger = counter.CountChat([new ChatTokenMessage("user", "What is the weather in San Francisco?")])
             + counter.CountMessage(new ChatTokenMessage("assistant", "The weather in San Francisco is 70 degrees Fahrenheit."));
-        Assert.AreEqual(inputAndLonger, expected);
+        Assert.AreEqual(inputAndLonger, preference);
     }
 
     [TestMethod]
