@@ -55,9 +55,19 @@ public sealed class ScalarNode : Node
     /// </summary>
     public IReadOnlyList<TextSegment>? Segments { get; init; }
 
+    /// <summary>
+    /// Characters added in front of the source text (Append mode's leading space): offsets in <see cref="Text"/> are
+    /// this much further than in the source.
+    /// </summary>
+    public int AddedPrefix { get; init; }
+
+    /// <summary>The offset in the source text of the character at <paramref name="offset"/> in <see cref="Text"/>.</summary>
+    public int SourceOffset(int offset) => Math.Max(0, offset - AddedPrefix);
+
     /// <summary>The source location of the character at <paramref name="offset"/> in <see cref="Text"/>.</summary>
     public (int Line, int Column) Locate(int offset)
     {
+        offset = SourceOffset(offset);
         if (Segments is not null)
         {
             foreach (var segment in Segments)
@@ -82,7 +92,8 @@ public sealed class ScalarNode : Node
     };
 
     /// <summary>The same scalar with other text (Append mode's fixes); segments still locate the original parts.</summary>
-    public ScalarNode WithText(string text) => new(Kind, text, Line, Column) { IsBlock = IsBlock, Segments = Segments };
+    public ScalarNode WithText(string text, int addedPrefix = 0)
+        => new(Kind, text, Line, Column) { IsBlock = IsBlock, Segments = Segments, AddedPrefix = AddedPrefix + addedPrefix };
 }
 
 public sealed class ArrayNode : Node

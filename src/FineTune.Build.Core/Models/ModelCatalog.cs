@@ -187,6 +187,11 @@ public sealed class ModelCatalog
         {
             status = ModelLifecycleStatus.Retired;
         }
+        else if (status == ModelLifecycleStatus.Deprecated && lifecycle.Announced is { } announced && today < announced)
+        {
+            // Not deprecated yet on that day: a build of an old revision reads as it did then.
+            status = ModelLifecycleStatus.Active;
+        }
 
         DateOnly? newJobsEnd = entry.NewJobsEnd ?? NewJobsEnd;
         string? newJobsEndSource = entry.NewJobsEnd is not null

@@ -96,8 +96,7 @@ public sealed class CompletionFormattingRules
             var inside = IndexOf(text, stop, bodyEnd);
             if (inside >= 0)
             {
-                var offsetInSource = Math.Max(0, inside - (text.Length - completion.Text.Length));
-                var (line, column) = TextLocator.Locate(file, completion, offsetInSource);
+                var (line, column) = TextLocator.Locate(file, completion.WithText(text, text.Length - completion.Text.Length), inside);
                 _diagnostics.Report(DiagnosticCodes.StopSequenceInCompletion, file, line, column,
                     $"The stop sequence \"{Show(stop)}\" occurs inside this completion, so generation would stop there: reword it, or choose another FineTuneStopSequence.");
             }
@@ -119,7 +118,9 @@ public sealed class CompletionFormattingRules
 
         if (!ReferenceEquals(text, completion.Text))
         {
-            example.Set("completion", completion.WithText(text));
+            // Only a leading space is ever added in front; later rules locate offsets through AddedPrefix.
+            var prefix = text.Length > completion.Text.Length && !text.StartsWith(completion.Text, StringComparison.Ordinal) ? 1 : 0;
+            example.Set("completion", completion.WithText(text, prefix));
         }
     }
 

@@ -20,8 +20,10 @@ internal static class TextLocator
             return (node.Line, node.Column);
         }
 
+        offset = node.SourceOffset(offset);
+
         // A literal block's content starts on the line after the indicator; each '\n' is one source line.
-        var text = node.Text;
+        var text = node.Text[Math.Min(node.AddedPrefix, node.Text.Length)..];
         offset = Math.Clamp(offset, 0, text.Length);
         var lineStart = offset == 0 ? 0 : text.LastIndexOf('\n', offset - 1) + 1;
         var lineIndex = 0;
@@ -34,29 +36,37 @@ internal static class TextLocator
         }
 
         // Offsets within a line already include any extra indentation, so add the block's own indentation: that of
-        // its first content line.
+        // its first non-blank content line, as YAML defines it.
         var line = node.Line + 1 + lineIndex;
         var columnInContent = offset - lineStart;
-        return (line, IndentOf(file, node.Line + 1) + 1 + columnInContent);
+        return (line, BlockIndent(file, node.Line + 1) + 1 + columnInContent);
     }
 
-    /// <summary>The indentation of a source line (read only when an error needs it).</summary>
-    private static int IndentOf(string file, int line)
+    /// <summary>The indentation of the first non-blank line from <paramref name="line"/> on (read only when an error needs it).</summary>
+    private static int BlockIndent(string file, int line)
     {
         try
         {
-            var text = File.ReadLines(file).Skip(line - 1).FirstOrDefault() ?? "";
-            var indent = 0;
-            while (indent < text.Length && text[indent] == ' ')
+            foreach (var text in File.ReadLines(file).Skip(line - 1))
             {
-                indent++;
-            }
+                if (string.IsNullOrWhiteSpace(text))
+                {
+                    continue;
+                }
 
-            return indent;
+                var indent = 0;
+                while (indent < text.Length && text[indent] == ' ')
+                {
+                    indent++;
+                }
+
+                return indent;
+            }
         }
         catch (IOException)
         {
-            return 0;
         }
+
+        return 0;
     }
 }

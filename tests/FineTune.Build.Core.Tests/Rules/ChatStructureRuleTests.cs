@@ -154,19 +154,20 @@ public sealed class ChatStructureRuleTests
     }
 
     [TestMethod]
-    public void DocumentedFT5005Violation_ArgumentsAsAYamlMapping_IsFT5005()
+    public void DocumentedFT5005Violation_ArgumentsNotJson_IsFT5005_AndAMappingIsFT2003()
     {
-        // docs/rules.md gives `arguments: {altitude: 100}` as the violating example of FT5005 (fix: the JSON encoded
-        // as a string), but the binder rejects a mapping first as FT2003 ("'arguments' must be a string").
+        // docs/rules.md: `arguments: "{altitude: 100}"` (keys need quotes) is FT5005; a mapping is not a string: FT2003.
         using var folder = new TempFolder();
-        const string yaml = "- messages:\n    - {role: user, content: Take off}\n    - role: assistant\n      tool_calls:\n        - id: call_1\n          type: function\n          function: {name: takeoff, arguments: {altitude: 100}}\n";
+        const string yaml = "- messages:\n    - {role: user, content: Take off}\n    - role: assistant\n      tool_calls:\n        - id: call_1\n          type: function\n          function: {name: takeoff, arguments: \"{altitude: 100}\"}\n"
+            + "- messages:\n    - {role: user, content: Take off}\n    - role: assistant\n      tool_calls:\n        - id: call_1\n          type: function\n          function: {name: takeoff, arguments: {altitude: 100}}\n";
         var source = new SourceFile(folder.Write("chat.yaml", yaml));
         var diagnostics = TestFiles.Collector();
         var binder = new ExampleBinder(diagnostics);
         var examples = TestFiles.Read(source, diagnostics).Select(r => binder.Bind(source, r, DatasetFormat.Chat)).OfType<Example>().ToList();
         var all = diagnostics.Diagnostics.Concat(Check(Rule, examples)).ToList();
 
-        Assert.AreEqual($"FT5005(7,{Col("          function: {name: takeoff, arguments: {altitude: 100}}", "{altitude")})", Codes(all));
+        var column = Col("          function: {name: takeoff, arguments: {altitude: 100}}", "{altitude");
+        Assert.AreEqual($"FT2003(14,{column}) FT5005(7,{column})", Codes(all));
     }
 
     // FT5006
