@@ -120,154 +120,41 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
                 return (ITaskItem)item;
             })
             .ToArray();
-        Log.LogMessage(MessageImportance.High, Summary(result));
+        Log.LogMessage(MessageImportance.High, CompileSettings.Summary(DatasetName, result, ProjectDirectory));
         return !Log.HasLoggedErrors;
-    }
-
-    private string Summary(CompileResult result)
-    {
-        var report = result.Report!;
-        var tokens = report.TrainTokens.Total + report.ValidationTokens.Total;
-        var parts = new List<string>
-        {
-            $"{result.ExampleCount} example(s) ({result.TrainCount} train, {result.ValidationCount} validation)",
-            result.Format.Name(),
-            result.Task == DatasetTask.Classification ? $"classification, {result.ClassCount} class(es)" : "generation",
-            string.Create(CultureInfo.InvariantCulture, $"{tokens:#,0} tokens"),
-            string.Create(CultureInfo.InvariantCulture, $"~{report.BilledTokens:#,0} billed tokens at {report.Epochs} epoch(s)"),
-            report.EstimatedCost is { } cost ? string.Create(CultureInfo.InvariantCulture, $"est. ${cost:0.00}") : "cost unknown",
-        };
-        var relative = Path.GetRelativePath(ProjectDirectory, result.TrainPath);
-        return $"{DatasetName}: {string.Join(", ", parts)} -> {relative}";
     }
 
     private CompileOptions? CreateOptions(DiagnosticCollector diagnostics)
     {
-        var ok = true;
-        DatasetFormat? format = null;
-        if (!string.IsNullOrWhiteSpace(Format))
+        var settings = new CompileSettings
         {
-            format = DatasetFormats.Parse(Format);
-            ok &= Check(format is not null, "FineTuneFormat", Format, "completion, chat or preference");
-        }
-
-        DatasetTask? task = null;
-        if (!string.IsNullOrWhiteSpace(Task) && !string.Equals(Task, "auto", StringComparison.OrdinalIgnoreCase))
-        {
-            task = Task!.Trim().ToLowerInvariant() switch
-            {
-                "classification" => DatasetTask.Classification,
-                "generation" or "conditional-generation" or "conditionalgeneration" => DatasetTask.Generation,
-                _ => null,
-            };
-            ok &= Check(task is not null, "FineTuneTask", Task, "classification, generation or auto");
-        }
-
-        var mode = Rules.FormattingMode.Append;
-        if (!string.IsNullOrWhiteSpace(FormattingMode))
-        {
-            ok &= Check(Enum.TryParse(FormattingMode!.Trim(), ignoreCase: true, out mode), "FineTuneFormattingMode", FormattingMode, "Append or Strict");
-        }
-
-        double? fraction = null;
-        if (!string.IsNullOrWhiteSpace(ValidationFraction))
-        {
-            var parsed = double.TryParse(ValidationFraction, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= 0 && value <= 0.5;
-            ok &= Check(parsed, "FineTuneValidationFraction", ValidationFraction, "a number from 0 to 0.5");
-            fraction = value;
-        }
-
-        int? epochs = null;
-        if (!string.IsNullOrWhiteSpace(Epochs) && !string.Equals(Epochs, "auto", StringComparison.OrdinalIgnoreCase))
-        {
-            var parsed = int.TryParse(Epochs, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 1 && value <= 50;
-            ok &= Check(parsed, "FineTuneEpochs", Epochs, "a whole number from 1 to 50, or auto");
-            epochs = value;
-        }
-
-        if (!string.IsNullOrWhiteSpace(Method))
-        {
-            ok &= Check(Method!.Trim().ToLowerInvariant() is "supervised" or "dpo", "FineTuneMethod", Method, "supervised or dpo");
-        }
-
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        if (!string.IsNullOrWhiteSpace(LifecycleDate))
-        {
-            ok &= Check(DateOnly.TryParseExact(LifecycleDate!.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out today),
-                "FineTuneLifecycleDate", LifecycleDate, "a date as yyyy-MM-dd");
-        }
-
-        var sources = new List<SourceFile>();
+            ProjectDirectory = ProjectDirectory,
+            ProjectFile = ProjectFile,
+            OutputDirectory = OutputDirectory,
+            IntermediateDirectory = IntermediateDirectory,
+            DatasetName = DatasetName,
+            BaseModel = BaseModel,
+            Format = Format,
+            Task = Task,
+            Method = Method,
+            FormattingMode = FormattingMode,
+            PromptSeparator = PromptSeparator,
+            StopSequence = StopSequence,
+            ValidationFraction = ValidationFraction,
+            SplitSeed = SplitSeed,
+            ModelCatalog = ModelCatalog,
+            Epochs = Epochs,
+            LifecycleDate = LifecycleDate,
+        };
         foreach (var item in Sources)
         {
-            var split = item.GetMetadata("Split");
-            var pin = SplitPin.None;
-            if (!string.IsNullOrWhiteSpace(split))
-            {
-                pin = split.Trim().ToLowerInvariant() switch
-                {
-                    "train" => SplitPin.Train,
-                    "validation" => SplitPin.Validation,
-                    _ => SplitPin.None,
-                };
-                ok &= Check(pin != SplitPin.None, $"Split metadata of {item.ItemSpec}", split, "train or validation");
-            }
-
-            sources.Add(new SourceFile(Path.GetFullPath(Path.Combine(ProjectDirectory, item.ItemSpec)))
-            {
-                Format = Metadata(item, "Format"),
-                Split = pin,
-                PromptTemplate = Metadata(item, "PromptTemplate"),
-                CompletionTemplate = Metadata(item, "CompletionTemplate"),
-                SystemMessage = Metadata(item, "SystemMessage"),
-                UserTemplate = Metadata(item, "UserTemplate"),
-                AssistantTemplate = Metadata(item, "AssistantTemplate"),
-            });
+            settings.Sources.Add((item.ItemSpec, MetadataNames.ToDictionary(name => name, name => (string?)item.GetMetadata(name))));
         }
 
-        if (!ok)
-        {
-            return null;
-        }
-
-        // Sorted by path so the output order does not depend on how the file system lists a folder.
-        sources.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-        return new CompileOptions
-        {
-            Sources = sources,
-            OutputDirectory = OutputDirectory,
-            IntermediateDirectory = string.IsNullOrWhiteSpace(IntermediateDirectory) ? null : IntermediateDirectory,
-            DatasetName = DatasetName,
-            BaseModel = string.IsNullOrWhiteSpace(BaseModel) ? null : BaseModel!.Trim(),
-            Format = format,
-            Task = task,
-            Formatting = new FormattingOptions(mode, EscapeSequences.Unescape(PromptSeparator ?? "\\n\\n###\\n\\n"), EscapeSequences.Unescape(StopSequence ?? " END")),
-            ValidationFraction = fraction,
-            SplitSeed = string.IsNullOrWhiteSpace(SplitSeed) ? "0" : SplitSeed!.Trim(),
-            ProjectFile = string.IsNullOrWhiteSpace(ProjectFile) ? null : ProjectFile,
-            ProjectDirectory = ProjectDirectory,
-            ModelCatalogPath = string.IsNullOrWhiteSpace(ModelCatalog) ? null : Path.GetFullPath(Path.Combine(ProjectDirectory, ModelCatalog!.Trim())),
-            Method = string.IsNullOrWhiteSpace(Method) ? null : Method!.Trim().ToLowerInvariant(),
-            Epochs = epochs,
-            Today = today,
-        };
-
-        bool Check(bool valid, string name, string? value, string expected)
-        {
-            if (!valid)
-            {
-                diagnostics.Report(DiagnosticCodes.InvalidSetting, ProjectFile, 0, 0, $"{name} is '{value}', which is not valid: use {expected}.");
-            }
-
-            return valid;
-        }
+        return settings.ToOptions(diagnostics);
     }
 
-    private static string? Metadata(ITaskItem item, string name)
-    {
-        var value = item.GetMetadata(name);
-        return string.IsNullOrEmpty(value) ? null : value;
-    }
+    private static readonly string[] MetadataNames = ["Format", "Split", "PromptTemplate", "CompletionTemplate", "SystemMessage", "UserTemplate", "AssistantTemplate"];
 
     private static int ParseInt(string? value, int fallback)
         => int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed : fallback;

@@ -1,0 +1,160 @@
+using System.CommandLine;
+using FineTune.Build.Compilation;
+using FineTune.Build.Diagnostics;
+using FineTune.Build.Sources;
+
+namespace FineTune.Build.Cli;
+
+/// <summary>
+/// compile and check outside MSBuild (SPEC 9): the same readers, rules and outputs as `dotnet build`, with the
+/// same settings as options. Diagnostics print in MSBuild's canonical form. Exit codes: 0 no error, 1 errors in the
+/// dataset, 2 bad usage.
+/// </summary>
+public static class CompileCommands
+{
+    public static void AddTo(RootCommand root, TextWriter output, TextWriter error)
+    {
+        var paths = new Argument<string[]>("sources")
+        {
+            Description = "Source files or folders (default: the current folder; folders are searched like the SDK's default glob).",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var options = new (string Name, string Description)[]
+        {
+            ("--base-model", "FineTuneBaseModel: the base model (format, tokenizer, limits, lifecycle)."),
+            ("--format", "FineTuneFormat: completion, chat or preference (default: from the model)."),
+            ("--task", "FineTuneTask: classification, generation or auto."),
+            ("--method", "FineTuneMethod: supervised or dpo."),
+            ("--mode", "FineTuneFormattingMode: Append (default) or Strict."),
+            ("--separator", "FineTunePromptSeparator (default \\n\\n###\\n\\n; escapes \\n \\t \\\\)."),
+            ("--stop", "FineTuneStopSequence (default ' END')."),
+            ("--validation-fraction", "FineTuneValidationFraction, 0 to 0.5."),
+            ("--split-seed", "FineTuneSplitSeed."),
+            ("--catalog", "FineTuneModelCatalog: a model catalog override file."),
+            ("--epochs", "FineTuneEpochs for the cost estimate."),
+            ("--lifecycle-date", "FineTuneLifecycleDate (yyyy-MM-dd)."),
+            ("--prompt-template", "PromptTemplate for CSV/TSV sources."),
+            ("--completion-template", "CompletionTemplate for CSV/TSV sources."),
+            ("--system-message", "SystemMessage for CSV/TSV sources."),
+            ("--user-template", "UserTemplate for CSV/TSV sources."),
+            ("--assistant-template", "AssistantTemplate for CSV/TSV sources."),
+            ("--no-warn", "Codes to suppress (NoWarn), separated by ';' or ','."),
+            ("--warn-as-error", "Codes to treat as errors (WarningsAsErrors)."),
+        }.ToDictionary(o => o.Name, o => new Option<string?>(o.Name) { Description = o.Description });
+        var name = new Option<string?>("--name", "-n") { Description = "FineTuneDatasetName (default: the folder's name)." };
+        var outputDirectory = new Option<string?>("--output", "-o") { Description = "Output folder (default: ./bin/finetune)." };
+        var warnAsErrors = new Option<bool>("--warnaserror") { Description = "TreatWarningsAsErrors." };
+        var maxDiagnostics = new Option<int>("--max-diagnostics") { Description = "Errors and warnings to show (0: all).", DefaultValueFactory = _ => 100 };
+
+        Command Make(string command, string description, bool write)
+        {
+            var c = new Command(command, description);
+            c.Arguments.Add(paths);
+            foreach (var option in options.Values)
+            {
+                c.Options.Add(option);
+            }
+
+            c.Options.Add(name);
+            c.Options.Add(warnAsErrors);
+            c.Options.Add(maxDiagnostics);
+            if (write)
+            {
+                c.Options.Add(outputDirectory);
+            }
+
+            c.SetAction(r => Run(r, write));
+            return c;
+        }
+
+        root.Subcommands.Add(Make("compile", "Compile dataset sources into validated JSONL and reports, as dotnet build does.", write: true));
+        root.Subcommands.Add(Make("check", "Check dataset sources against every rule without writing anything.", write: false));
+
+        int Run(ParseResult r, bool write)
+        {
+            string? Get(string option) => r.GetValue(options[option]);
+            var inputs = r.GetValue(paths) is { Length: > 0 } given ? given : ["."];
+            var first = Path.GetFullPath(inputs[0]);
+            var projectDirectory = Directory.Exists(first) ? first : Path.GetDirectoryName(first)!;
+            var scratch = write ? null : Path.Combine(Path.GetTempPath(), "finetune-check-" + Guid.NewGuid().ToString("N"));
+            var settings = new CompileSettings
+            {
+                ProjectDirectory = projectDirectory,
+                OutputDirectory = scratch ?? Path.GetFullPath(r.GetValue(outputDirectory) ?? Path.Combine("bin", "finetune")),
+                DatasetName = r.GetValue(name) ?? new DirectoryInfo(projectDirectory).Name,
+                BaseModel = Get("--base-model"),
+                Format = Get("--format"),
+                Task = Get("--task"),
+                Method = Get("--method"),
+                FormattingMode = Get("--mode"),
+                PromptSeparator = Get("--separator"),
+                StopSequence = Get("--stop"),
+                ValidationFraction = Get("--validation-fraction"),
+                SplitSeed = Get("--split-seed"),
+                ModelCatalog = Get("--catalog"),
+                Epochs = Get("--epochs"),
+                LifecycleDate = Get("--lifecycle-date"),
+                WriteReports = write,
+            };
+            var metadata = new Dictionary<string, string?>
+            {
+                ["PromptTemplate"] = Get("--prompt-template"),
+                ["CompletionTemplate"] = Get("--completion-template"),
+                ["SystemMessage"] = Get("--system-message"),
+                ["UserTemplate"] = Get("--user-template"),
+                ["AssistantTemplate"] = Get("--assistant-template"),
+            };
+            foreach (var input in inputs)
+            {
+                var full = Path.GetFullPath(input);
+                if (Directory.Exists(full))
+                {
+                    foreach (var file in SourceDiscovery.Find(full))
+                    {
+                        settings.Sources.Add((file, metadata));
+                    }
+                }
+                else if (File.Exists(full))
+                {
+                    settings.Sources.Add((full, metadata));
+                }
+                else
+                {
+                    error.WriteLine($"finetune: no such file or folder: {input}");
+                    return 2;
+                }
+            }
+
+            var diagnostics = new DiagnosticCollector(
+                new DiagnosticPolicy(Get("--no-warn"), Get("--warn-as-error"), null, r.GetValue(warnAsErrors)),
+                d => (d.Severity == DiagnosticSeverity.Info ? null : output)?.WriteLine(d.ToString()),
+                r.GetValue(maxDiagnostics));
+            var compileOptions = settings.ToOptions(diagnostics);
+            if (compileOptions is null)
+            {
+                return 2;
+            }
+
+            try
+            {
+                var result = new DatasetCompiler(compileOptions, diagnostics).Compile();
+                if (diagnostics.NotReportedCount > 0)
+                {
+                    output.WriteLine($"{diagnostics.NotReportedCount} more error(s) and warning(s) not shown (--max-diagnostics).");
+                }
+
+                output.WriteLine(result.Succeeded
+                    ? (write ? CompileSettings.Summary(settings.DatasetName, result, Directory.GetCurrentDirectory()) : $"{settings.DatasetName}: {result.ExampleCount} example(s), no errors.")
+                    : $"{settings.DatasetName}: {diagnostics.ErrorCount} error(s), {diagnostics.WarningCount} warning(s).");
+                return result.Succeeded ? 0 : 1;
+            }
+            finally
+            {
+                if (scratch is not null && Directory.Exists(scratch))
+                {
+                    Directory.Delete(scratch, recursive: true);
+                }
+            }
+        }
+    }
+}
