@@ -9,7 +9,7 @@ public sealed class BuildTests
 {
     // FT4030 (under 500 generation examples) would fire on every small test dataset; tests of it are in RuleTests.
     private const string Babbage = "<FineTuneBaseModel>babbage-002</FineTuneBaseModel><NoWarn>FT4030</NoWarn>";
-    private const string Gpt4oMini = "<FineTuneBaseModel>gpt-4o-mini-2024-07-18</FineTuneBaseModel><NoWarn>FT4030;FT4004</NoWarn>";
+    private const string Gpt4oMini = "<FineTuneBaseModel>gpt-4o-mini-2024-07-18</FineTuneBaseModel><FineTuneLifecycleDate>2026-11-25</FineTuneLifecycleDate><NoWarn>FT4030;FT4004</NoWarn>";
 
     [TestMethod]
     public void YamlCompletionSourceCompilesToExactJsonl()

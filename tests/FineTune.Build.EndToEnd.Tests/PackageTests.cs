@@ -52,7 +52,7 @@ public sealed class PackageTests
         File.WriteAllText(Path.Combine(project, "nuget.config"), $"""
             <configuration><packageSources><clear /><add key="feed" value="{feed}" /></packageSources></configuration>
             """);
-        var build = DotNet.Run(project, ["build", "-nodeReuse:false"]);
+        var build = DotNet.Run(project, ["build", "-nodeReuse:false", "-p:FineTuneLifecycleDate=2026-11-25"]);
 
         Assert.AreEqual(0, build.ExitCode, build.ToString());
         StringAssert.Contains(build.Output, "Support: 10 example(s)");
