@@ -126,6 +126,11 @@ public sealed class RuleTests
         var own = unknown.Build();
         Assert.AreEqual(0, own.ExitCode, own.ToString());
         StringAssert.Contains(own.Output, "unknown.proj : warning FT4001");
+        StringAssert.Contains(own.Output, "the catalog's fallback (o200k_base, 65536 tokens per example)");
+
+        var borrowed = unknown.Build("-p:FineTuneModelFallback=babbage-002");
+        Assert.AreEqual(0, borrowed.ExitCode, borrowed.ToString());
+        StringAssert.Contains(borrowed.Output, "FineTuneModelFallback 'babbage-002' (cl100k_base, 16384 tokens per example)");
 
         var mismatch = TestProject.Create("mismatch", Babbage + "<FineTuneFormat>chat</FineTuneFormat>");
         mismatch.AddPadding("chat");

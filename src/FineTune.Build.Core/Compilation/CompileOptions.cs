@@ -42,6 +42,9 @@ public sealed class CompileOptions
     /// <summary>FineTuneModelCatalog: a project file that extends or overrides the built-in model catalog.</summary>
     public string? ModelCatalogPath { get; init; }
 
+    /// <summary>FineTuneModelFallback: the catalog entry whose limits and tokenizer an unknown base model uses.</summary>
+    public string? ModelFallback { get; init; }
+
     /// <summary>FineTuneMethod: supervised (default) or dpo (which implies the preference format).</summary>
     public string? Method { get; init; }
 

@@ -43,6 +43,8 @@ public sealed class CompileSettings
 
     public string? ModelCatalog { get; set; }
 
+    public string? ModelFallback { get; set; }
+
     public string? Epochs { get; set; }
 
     public string? LifecycleDate { get; set; }
@@ -160,6 +162,7 @@ public sealed class CompileSettings
             ProjectDirectory = ProjectDirectory,
             ModelCatalogPath = string.IsNullOrWhiteSpace(ModelCatalog) ? null : System.IO.Path.GetFullPath(System.IO.Path.Combine(ProjectDirectory, ModelCatalog!.Trim())),
             Method = string.IsNullOrWhiteSpace(Method) ? null : Method!.Trim().ToLowerInvariant(),
+            ModelFallback = string.IsNullOrWhiteSpace(ModelFallback) ? null : ModelFallback!.Trim(),
             Epochs = epochs,
             Today = today,
             WriteReports = WriteReports,

@@ -18,7 +18,7 @@ public static class ModelResolution
             diagnostics.Report(DiagnosticCodes.InvalidModelCatalog, error.File, error.Line, error.Column, error.Message);
         }
 
-        var lookup = load.Catalog.Lookup(options.BaseModel);
+        var lookup = load.Catalog.Lookup(options.BaseModel, options.ModelFallback);
         if (string.IsNullOrWhiteSpace(options.BaseModel))
         {
             return lookup;
@@ -28,7 +28,7 @@ public static class ModelResolution
         if (!lookup.IsKnown)
         {
             diagnostics.Report(DiagnosticCodes.UnknownModel, options.ProjectFile, 0, 0,
-                $"The base model '{model}' is not in the model catalog: token limits use the fallback ({lookup.Entry.Tokenizer}, {lookup.Entry.MaxExampleTokens} tokens) and no cost is estimated. Check the name, or describe the model in a FineTuneModelCatalog file.");
+                $"The base model '{model}' is not in the model catalog: limits come from {(options.ModelFallback is null ? "the catalog's fallback" : $"FineTuneModelFallback '{options.ModelFallback}'")} ({lookup.Entry.Tokenizer}, {lookup.Entry.MaxExampleTokens} tokens per example). Check the name, or describe the model in a FineTuneModelCatalog file.");
             return lookup;
         }
 

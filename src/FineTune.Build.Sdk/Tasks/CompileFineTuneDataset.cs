@@ -50,6 +50,8 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
 
     public string? ModelCatalog { get; set; }
 
+    public string? ModelFallback { get; set; }
+
     public string? Method { get; set; }
 
     public string? Epochs { get; set; }
@@ -143,6 +145,7 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
             ValidationFraction = ValidationFraction,
             SplitSeed = SplitSeed,
             ModelCatalog = ModelCatalog,
+            ModelFallback = ModelFallback,
             Epochs = Epochs,
             LifecycleDate = LifecycleDate,
         };
