@@ -54,8 +54,12 @@ public sealed class CompileOptions
     /// <summary>The day model lifecycles are judged on (FineTuneLifecycleDate; default today, UTC).</summary>
     public DateOnly Today { get; init; } = DateOnly.FromDateTime(DateTime.UtcNow);
 
-    /// <summary>Worker threads for the per-example checks and token counts (default: one per core).</summary>
-    public int Parallelism { get; init; } = Environment.ProcessorCount;
+    /// <summary>
+    /// Worker threads for the per-example checks and token counts. Default: one per core but one, which the build
+    /// itself keeps busy (on this project's 2-core machines two workers measured 30% slower than one: see
+    /// benchmarks/FineTune.Build.Benchmarks, CompileBenchmarks).
+    /// </summary>
+    public int Parallelism { get; init; } = Math.Max(1, Environment.ProcessorCount - 1);
 
     /// <summary>Write &lt;name&gt;.report.json, .report.html and .sarif beside the JSONL.</summary>
     public bool WriteReports { get; init; } = true;
