@@ -116,8 +116,11 @@ public sealed class DatasetCompiler
                     continue;
                 }
 
-                // The identity is taken before any fix, so changing the separator never reshuffles the split.
-                var identity = example.Id is { } id ? Encoding.UTF8.GetBytes("id:" + id) : CanonicalJsonWriter.ToBytes(example.Body);
+                // The identity is taken before any fix, so changing the separator never reshuffles the split. Only
+                // the completion format is ever fixed; otherwise the output bytes are the identity (saves a write).
+                var identity = example.Id is { } id ? Encoding.UTF8.GetBytes("id:" + id)
+                    : format == DatasetFormat.Completion ? CanonicalJsonWriter.ToBytes(example.Body)
+                    : null;
                 if (format == DatasetFormat.Completion)
                 {
                     var before = counts.Total;
@@ -207,7 +210,7 @@ public sealed class DatasetCompiler
                 pending.Diagnostics = context.Pending.ToArray();
                 pending.Tokens = context.TokenCount;
                 pending.Bytes = CanonicalJsonWriter.ToBytes(pending.Example.Body);
-                pending.Validation = split.IsValidation(pending.Identity, pending.Example.Split);
+                pending.Validation = split.IsValidation(pending.Identity ?? pending.Bytes, pending.Example.Split);
                 if (isClassification)
                 {
                     pending.Label = DatasetSurvey.LabelOf(pending.Example.Body);
@@ -375,11 +378,12 @@ public sealed class DatasetCompiler
     }
 
     /// <summary>One example between reading and writing.</summary>
-    private sealed class Pending(Example example, byte[] identity, SourceStatistics stats)
+    private sealed class Pending(Example example, byte[]? identity, SourceStatistics stats)
     {
         public Example Example { get; } = example;
 
-        public byte[] Identity { get; } = identity;
+        /// <summary>The split identity, or null when it is the output bytes themselves.</summary>
+        public byte[]? Identity { get; } = identity;
 
         public SourceStatistics Stats { get; } = stats;
 
