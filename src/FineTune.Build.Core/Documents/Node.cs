@@ -74,7 +74,13 @@ public sealed class ScalarNode : Node
             {
                 if (offset >= segment.Start && offset < segment.Start + segment.Length)
                 {
-                    return (segment.Line, segment.Column);
+                    // Inside a cell: a quoted cell may span lines, so count the line breaks before the offset.
+                    var source = Text.AsSpan(Math.Min(AddedPrefix, Text.Length));
+                    var before = source.Slice(segment.Start, Math.Min(offset, source.Length) - segment.Start);
+                    var lastBreak = before.LastIndexOf('\n');
+                    return lastBreak < 0
+                        ? (segment.Line, segment.Column + before.Length)
+                        : (segment.Line + before.Count('\n'), before.Length - lastBreak);
                 }
             }
         }

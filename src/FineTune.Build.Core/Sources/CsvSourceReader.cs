@@ -260,7 +260,7 @@ public sealed class CsvSourceReader
             }
 
             first ??= (cell.Line, cell.Column);
-            segments.Add(new TextSegment(text.Length, cell.Text.Length, cell.Line, cell.Column));
+            segments.Add(new TextSegment(text.Length, cell.Text.Length, cell.Line, cell.TextColumn));
             text.Append(cell.Text);
         }
 
@@ -269,7 +269,12 @@ public sealed class CsvSourceReader
         return new ScalarNode(ScalarKind.String, text.ToString(), line, column) { Segments = segments };
     }
 
-    private readonly record struct Cell(string Text, int Line, int Column, bool Unterminated);
+    /// <summary>A cell's text, where it starts (at its opening quote, if quoted) and whether it was quoted.</summary>
+    private readonly record struct Cell(string Text, int Line, int Column, bool Unterminated, bool Quoted = false)
+    {
+        /// <summary>The column of the cell's first character of text (after an opening quote).</summary>
+        public int TextColumn => Quoted ? Column + 1 : Column;
+    }
 
     /// <summary>Unquotes a cell and finds its physical line and column from its offset in the row's text.</summary>
     private static Cell ReadCell(ReadOnlySpan<char> row, ReadOnlySpan<char> cell, int rowLine)
@@ -289,7 +294,7 @@ public sealed class CsvSourceReader
         {
             var closed = cell.Length >= 2 && CountTrailingQuotes(cell) % 2 == 1;
             var inner = closed ? cell[1..^1] : cell[1..];
-            return new Cell(inner.ToString().Replace("\"\"", "\""), line, column, !closed);
+            return new Cell(inner.ToString().Replace("\"\"", "\""), line, column, !closed, Quoted: true);
         }
 
         return new Cell(cell.ToString(), line, column, false);

@@ -188,7 +188,8 @@ public sealed class CompletionFormattingRulesTests
         };
         var run = Apply(source, new FormattingOptions(FormattingMode.Append, " ->", " END"), classification: true);
 
-        Assert.AreEqual("FT3004(2,6)", Codes(run.Diagnostics));
+        // At the separator itself, inside the Ad cell (which starts at column 6).
+        Assert.AreEqual("FT3004(2,13)", Codes(run.Diagnostics));
     }
 
     [TestMethod]
@@ -202,7 +203,8 @@ public sealed class CompletionFormattingRulesTests
         };
         var run = Apply(source, FormattingOptions.Default, classification: true);
 
-        Assert.AreEqual("FT3004(3,6)", Codes(run.Diagnostics));
+        // The quoted cell starts on line 3; the separator's ### is on line 5.
+        Assert.AreEqual("FT3004(5,1)", Codes(run.Diagnostics));
     }
 
     [TestMethod]
@@ -216,7 +218,8 @@ public sealed class CompletionFormattingRulesTests
         };
         var run = Apply(source, FormattingOptions.Default);
 
-        Assert.AreEqual("FT3005(3,6)", Codes(run.Diagnostics));
+        // At " END" inside the Answer cell (which starts at column 6).
+        Assert.AreEqual("FT3005(3,9)", Codes(run.Diagnostics));
         Assert.AreEqual(
             "{\"prompt\": \"Topic: weather\\n\\n###\\n\\n\", \"completion\": \" weather -> sunny END\"}\n{\"prompt\": \"Topic: news\\n\\n###\\n\\n\", \"completion\": \" news -> The END is near END\"}",
             run.Output);

@@ -111,7 +111,7 @@ public sealed class ContentRulesTests
             CompletionTemplate = "{answer}",
         };
         var d = Check(Reserved, Bind(source, DatasetFormat.Completion));
-        Single(d, "FT6003", 2, Col(row, "Ask"), DiagnosticSeverity.Error);
+        Single(d, "FT6003", 2, Col(row, "<|endoftext|>"), DiagnosticSeverity.Error);
     }
 
     [TestMethod]
@@ -211,7 +211,7 @@ public sealed class ContentRulesTests
             PromptTemplate = "Q: {question}",
             CompletionTemplate = "{answer}",
         };
-        Single(Check(Secrets, Bind(source, DatasetFormat.Completion)), "FT6004", 2, Col(row, "Use"), DiagnosticSeverity.Error);
+        Single(Check(Secrets, Bind(source, DatasetFormat.Completion)), "FT6004", 2, Col(row, GitHubClassic), DiagnosticSeverity.Error);
     }
 
     [TestMethod]
