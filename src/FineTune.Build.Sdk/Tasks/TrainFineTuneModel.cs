@@ -37,6 +37,9 @@ public sealed class TrainFineTuneModel : Microsoft.Build.Utilities.Task, ICancel
     /// <summary>The obj folder, where the compiler writes &lt;name&gt;.train.sourcemap.tsv.</summary>
     public string? IntermediateDirectory { get; set; }
 
+    /// <summary>The project file ($(MSBuildProjectFullPath)), where errors without a source location point.</summary>
+    public string? ProjectFile { get; set; }
+
     [Output] public string? FineTunedModel { get; set; }
     [Output] public string? JobId { get; set; }
     [Output] public string? JobStatus { get; set; }
@@ -45,7 +48,8 @@ public sealed class TrainFineTuneModel : Microsoft.Build.Utilities.Task, ICancel
 
     public override bool Execute()
     {
-        var log = new MSBuildTrainingLog(Log, BuildEngine?.ProjectFileOfTaskNode);
+        // Errors without a source location point at the user's project, not at the SDK's targets file.
+        var log = new MSBuildTrainingLog(Log, string.IsNullOrWhiteSpace(ProjectFile) ? BuildEngine?.ProjectFileOfTaskNode : ProjectFile);
         TrainingRequest request;
         try
         {

@@ -151,7 +151,7 @@ public sealed class PublishTrainingTests
 
         Assert.AreNotEqual(0, result.ExitCode);
         // Logged at the project file (no line), so MSBuild prints "ads.proj : error FT7001: ...".
-        StringAssert.Contains(result.Output, "error FT7001: OPENAI_API_KEY is not set");
+        StringAssert.Contains(result.Output, "ads.proj : error FT7001: OPENAI_API_KEY is not set");
         Assert.IsEmpty(server.Requests);
     }
 
