@@ -167,6 +167,9 @@ public sealed class PublishTrainingTests
         Assert.IsEmpty(server.Requests);
         Assert.IsFalse(File.Exists(LockPath(project)));
         Assert.IsTrue(File.Exists(project.TrainFile), "publish still compiles");
+        var publish = Path.Combine(project.OutputDirectory, "publish");
+        CollectionAssert.AreEqual(File.ReadAllBytes(project.TrainFile), File.ReadAllBytes(Path.Combine(publish, "ads.train.jsonl")), "the dataset is in the publish folder");
+        Assert.IsTrue(File.Exists(Path.Combine(publish, "ads.report.html")));
     }
 
     [TestMethod]
