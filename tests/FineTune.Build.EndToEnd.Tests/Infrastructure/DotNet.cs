@@ -16,7 +16,11 @@ public sealed record DotNetResult(int ExitCode, string StdOut, string StdErr, st
 /// <summary>Runs the real `dotnet` CLI in a clean environment, as a user's shell or CI would.</summary>
 public static class DotNet
 {
-    public static DotNetResult Run(string workingDirectory, IEnumerable<string> arguments, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
+    /// <param name="isolatedPackages">
+    /// Restore into the run's own packages folder (projects that consume the packed SDK). False for commands on the
+    /// repository itself: its obj/ folders must keep pointing at the packages folder the outer build uses.
+    /// </param>
+    public static DotNetResult Run(string workingDirectory, IEnumerable<string> arguments, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null, bool isolatedPackages = true)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -47,7 +51,10 @@ public static class DotNet
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
         start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        start.Environment["NUGET_PACKAGES"] = SdkFeed.PackagesFolder;
+        if (isolatedPackages)
+        {
+            start.Environment["NUGET_PACKAGES"] = SdkFeed.PackagesFolder;
+        }
         if (environment is not null)
         {
             foreach (var (key, value) in environment)

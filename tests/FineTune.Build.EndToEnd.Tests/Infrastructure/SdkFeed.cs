@@ -27,7 +27,7 @@ public static class SdkFeed
         [
             "pack", "FineTune.Build.sln", "-c", "Release", "-o", FeedDirectory, "-nodeReuse:false",
             $"-p:Version={Version}",
-        ], timeout: TimeSpan.FromMinutes(10));
+        ], timeout: TimeSpan.FromMinutes(10), isolatedPackages: false);
         var package = Path.Combine(FeedDirectory, $"FineTune.Build.Sdk.{Version}.nupkg");
         if (!result.Succeeded || !File.Exists(package))
         {
