@@ -23,9 +23,19 @@ public static class SdkFeed
     private static string Pack()
     {
         Directory.CreateDirectory(FeedDirectory);
+
+        // Restore as the outer build does (a no-op after `dotnet test` restored the solution), then pack without
+        // restoring: a restore with the run's version would rewrite the repository's obj/*.assets.json while the
+        // unit tests may be building from them.
+        var restore = DotNet.Run(Repository.Root, ["restore", "FineTune.Build.sln"], timeout: TimeSpan.FromMinutes(10), isolatedPackages: false);
+        if (!restore.Succeeded)
+        {
+            throw new InvalidOperationException("Restoring the solution failed:\n" + restore);
+        }
+
         var result = DotNet.Run(Repository.Root,
         [
-            "pack", "FineTune.Build.sln", "-c", "Release", "-o", FeedDirectory, "-nodeReuse:false",
+            "pack", "FineTune.Build.sln", "-c", "Release", "-o", FeedDirectory, "-nodeReuse:false", "--no-restore",
             $"-p:Version={Version}",
         ], timeout: TimeSpan.FromMinutes(10), isolatedPackages: false);
         var package = Path.Combine(FeedDirectory, $"FineTune.Build.Sdk.{Version}.nupkg");
