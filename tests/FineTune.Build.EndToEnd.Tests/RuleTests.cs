@@ -259,6 +259,15 @@ public sealed class RuleTests
         var exempt = project.Build("-p:TreatWarningsAsErrors=true", "-p:WarningsNotAsErrors=FT5008");
         Assert.AreEqual(0, exempt.ExitCode, exempt.ToString());
         CollectionAssert.Contains(Found(exempt), ("toy_chat_fine_tuning.jsonl", 4, 14, "warning", "FT5008"));
+
+        // MSBuild's own switches work on the codes too.
+        var switchAsError = project.Build("-warnaserror:FT5008");
+        Assert.AreNotEqual(0, switchAsError.ExitCode, switchAsError.ToString());
+        Assert.IsFalse(File.Exists(project.TrainFile), "a build failed by a promoted warning leaves no output, so the next build compiles again");
+        Assert.AreNotEqual(0, project.Build("-warnaserror:FT5008").ExitCode, "and fails again");
+        var switchNoWarn = project.Build("-nowarn:FT5008");
+        Assert.AreEqual(0, switchNoWarn.ExitCode, switchNoWarn.ToString());
+        Assert.IsFalse(Found(switchNoWarn).Any(f => f.Code == "FT5008"), switchNoWarn.Output);
     }
 
     [TestMethod]

@@ -114,6 +114,19 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
             return false;
         }
 
+        if (Log.HasLoggedErrors)
+        {
+            // MSBuild itself promoted a warning (-warnaserror, MSBuildWarningsAsErrors): the build fails, so the
+            // outputs must not stay behind looking fresh, or the next build would skip the compile and pass.
+            foreach (var output in result.OutputFiles)
+            {
+                File.Delete(output);
+            }
+
+            Log.LogMessage(MessageImportance.High, $"{DatasetName}: warnings treated as errors; no JSONL written.");
+            return false;
+        }
+
         OutputFiles = result.OutputFiles
             .Select(path =>
             {
