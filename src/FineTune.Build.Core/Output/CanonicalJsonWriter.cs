@@ -12,11 +12,18 @@ namespace FineTune.Build.Output;
 public sealed class CanonicalJsonWriter : IDisposable
 {
     private static readonly byte[] Hex = "0123456789abcdef"u8.ToArray();
-    private readonly Stream _stream;
+
+    // One scratch writer per thread for ToBytes: examples are serialized several times each (identity, output,
+    // hashes), and the compile is bound by allocation, so the buffer is reused rather than rented per call.
+    [ThreadStatic]
+    private static CanonicalJsonWriter? t_scratch;
+
+    /// <summary>Where full buffers go; null for a scratch writer, whose buffer grows instead.</summary>
+    private readonly Stream? _stream;
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
     private int _length;
 
-    public CanonicalJsonWriter(Stream stream)
+    public CanonicalJsonWriter(Stream? stream)
     {
         _stream = stream;
     }
@@ -37,13 +44,10 @@ public sealed class CanonicalJsonWriter : IDisposable
     /// <summary>The canonical bytes of one value, without the newline (for hashing and duplicate detection).</summary>
     public static byte[] ToBytes(Node node)
     {
-        using var memory = new MemoryStream();
-        using (var writer = new CanonicalJsonWriter(memory))
-        {
-            writer.WriteValue(node);
-        }
-
-        return memory.ToArray();
+        var scratch = t_scratch ??= new CanonicalJsonWriter(null);
+        scratch._length = 0;
+        scratch.WriteValue(node);
+        return scratch._buffer.AsSpan(0, scratch._length).ToArray();
     }
 
     private void WriteValue(Node node)
@@ -188,6 +192,15 @@ public sealed class CanonicalJsonWriter : IDisposable
             return;
         }
 
+        if (_stream is null)
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + count));
+            Buffer.BlockCopy(_buffer, 0, bigger, 0, _length);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = bigger;
+            return;
+        }
+
         Flush();
         if (count > _buffer.Length)
         {
@@ -198,7 +211,7 @@ public sealed class CanonicalJsonWriter : IDisposable
 
     public void Flush()
     {
-        if (_length > 0)
+        if (_length > 0 && _stream is not null)
         {
             _stream.Write(_buffer, 0, _length);
             BytesWritten += _length;
