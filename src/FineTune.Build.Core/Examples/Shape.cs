@@ -37,7 +37,8 @@ public sealed class Shape
     /// <summary>What the object is, for messages ("a message", "a tool call").</summary>
     public string Name { get; }
 
-    public IReadOnlyList<Field> Fields { get; }
+    /// <summary>An array, not an interface, so the binder's loops over it do not allocate enumerators.</summary>
+    public Field[] Fields { get; }
 
     public Field? Find(string key)
     {

@@ -16,31 +16,40 @@ internal static class ChatView
 
     public static IEnumerable<ObjectNode> Messages(ArrayNode? list) => list?.Items.OfType<ObjectNode>() ?? [];
 
-    /// <summary>Every string in a value, with its node (for content scans: special tokens, secrets).</summary>
-    public static IEnumerable<ScalarNode> Strings(Node node)
+    [ThreadStatic]
+    private static List<ScalarNode>? t_strings;
+
+    /// <summary>
+    /// Every string in a value, with its node (for content scans: special tokens, secrets). The list is this
+    /// thread's and is reused by the next call: read it before calling again. (Nested iterators here were a fifth
+    /// of the compile's allocations.)
+    /// </summary>
+    public static List<ScalarNode> Strings(Node node)
+    {
+        var strings = t_strings ??= [];
+        strings.Clear();
+        Collect(node, strings);
+        return strings;
+    }
+
+    private static void Collect(Node node, List<ScalarNode> into)
     {
         switch (node)
         {
             case ScalarNode { Kind: ScalarKind.String } s:
-                yield return s;
+                into.Add(s);
                 break;
             case ArrayNode array:
                 foreach (var item in array.Items)
                 {
-                    foreach (var s in Strings(item))
-                    {
-                        yield return s;
-                    }
+                    Collect(item, into);
                 }
 
                 break;
             case ObjectNode obj:
                 foreach (var property in obj.Properties)
                 {
-                    foreach (var s in Strings(property.Value))
-                    {
-                        yield return s;
-                    }
+                    Collect(property.Value, into);
                 }
 
                 break;

@@ -294,7 +294,7 @@ public sealed class YamlSourceReader
                 continue;
             }
 
-            if (properties.Exists(p => p.Name == keyScalar.Text))
+            if (ObjectNode.Contains(properties, keyScalar.Text))
             {
                 Report(DiagnosticCodes.DuplicateKey, keyScalar, $"The key '{keyScalar.Text}' appears twice in this mapping: keep one.");
                 continue;
@@ -306,7 +306,7 @@ public sealed class YamlSourceReader
         // Merged keys (YAML merge, <<) apply only where the mapping does not set the key itself.
         foreach (var property in merged)
         {
-            if (!properties.Exists(p => p.Name == property.Name))
+            if (!ObjectNode.Contains(properties, property.Name))
             {
                 properties.Add(property);
             }
@@ -353,7 +353,7 @@ public sealed class YamlSourceReader
 
             foreach (var property in obj.Properties)
             {
-                if (!merged.Exists(p => p.Name == property.Name))
+                if (!ObjectNode.Contains(merged, property.Name))
                 {
                     merged.Add(property);
                 }
