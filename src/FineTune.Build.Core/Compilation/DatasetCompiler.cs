@@ -102,6 +102,10 @@ public sealed class DatasetCompiler
         using var train = new OutputChannel(trainFile, SourceMapPath("train"));
         using var validation = new OutputChannel(validationFile, SourceMapPath("validation"));
         var batch = new List<Pending>(BatchSize);
+
+        // Tokenizers are lent to the workers and taken back, so each stays warm (its cache of words) across batches
+        // whatever thread runs it; a tokenizer per thread went cold whenever the pool changed threads.
+        var counters = new System.Collections.Concurrent.ConcurrentBag<TokenCounter>();
         foreach (var source in _options.Sources)
         {
             var stats = new SourceStatistics { Path = report.Relative(source.Path) };
@@ -198,10 +202,12 @@ public sealed class DatasetCompiler
             }
 
             // Per-example rules, token counts, output bytes and split positions: independent, so in parallel.
-            Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Parallelism) }, i =>
+            Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Parallelism) },
+                () => counters.TryTake(out var lent) ? lent : TokenCounter.Create(model.Tokenizer),
+                (i, _, counter) =>
             {
                 var pending = batch[i];
-                var context = new RuleContext(model, modelName, () => TokenCounter.ForCurrentThread(model.Tokenizer));
+                var context = new RuleContext(model, modelName, () => counter);
                 foreach (var rule in ExampleRules)
                 {
                     rule.Check(pending.Example, context);
@@ -215,7 +221,10 @@ public sealed class DatasetCompiler
                 {
                     pending.Label = DatasetSurvey.LabelOf(pending.Example.Body);
                 }
-            });
+
+                return counter;
+            },
+            counters.Add);
 
             // Then in source order: report, check against the dataset, write.
             foreach (var pending in batch)
