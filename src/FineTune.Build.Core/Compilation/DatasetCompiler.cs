@@ -48,9 +48,6 @@ public sealed class DatasetCompiler
     public string? SourceMapPath(string kind)
         => _options.IntermediateDirectory is null ? null : Path.Combine(_options.IntermediateDirectory, $"{_options.DatasetName}.{kind}.sourcemap.tsv");
 
-    /// <summary>The report of the last compile (also written to disk when <see cref="CompileOptions.WriteReports"/>).</summary>
-    public DatasetReport? Report { get; private set; }
-
     public CompileResult Compile()
     {
         if (_options.Sources.Count == 0)
@@ -89,7 +86,6 @@ public sealed class DatasetCompiler
             SplitSeed = _options.SplitSeed,
             BaseDirectory = _options.ProjectDirectory ?? Path.GetDirectoryName(_options.ProjectFile) ?? _options.OutputDirectory,
         };
-        Report = report;
 
         var split = new SplitAssigner(fraction, _options.SplitSeed);
         var binder = new ExampleBinder(_diagnostics);

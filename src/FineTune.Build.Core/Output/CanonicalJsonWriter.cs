@@ -1,53 +1,36 @@
-using System.Buffers;
 using System.Text;
 using FineTune.Build.Documents;
 
 namespace FineTune.Build.Output;
 
 /// <summary>
-/// Writes bound examples as JSONL in one canonical form: byte for byte what Python's <c>json.dumps(example)</c>
-/// writes (", " and ": " separators, non-ASCII as lowercase \uXXXX escapes), the form of OpenAI's own tools and
-/// examples, followed by '\n'. UTF-8 without BOM. Same example, same bytes, on any machine.
+/// Serializes bound examples in one canonical form: byte for byte what Python's <c>json.dumps(example)</c> writes
+/// (", " and ": " separators, non-ASCII as lowercase \uXXXX escapes), the form of OpenAI's own tools and examples.
+/// UTF-8 without BOM. Same example, same bytes, on any machine. The compiler writes these bytes plus '\n' per line.
 /// </summary>
-public sealed class CanonicalJsonWriter : IDisposable
+public sealed class CanonicalJsonWriter
 {
     private static readonly byte[] Hex = "0123456789abcdef"u8.ToArray();
 
-    // One scratch writer per thread for ToBytes: examples are serialized several times each (identity, output,
-    // hashes), and the compile is bound by allocation, so the buffer is reused rather than rented per call.
+    // One writer per thread: examples are serialized several times each (identity, output, hashes) and the compile
+    // is bound by allocation, so the buffer grows to the largest example and is reused.
     [ThreadStatic]
-    private static CanonicalJsonWriter? t_scratch;
+    private static CanonicalJsonWriter? t_writer;
 
-    /// <summary>Where full buffers go; null for a scratch writer, whose buffer grows instead.</summary>
-    private readonly Stream? _stream;
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+    private byte[] _buffer = new byte[16 * 1024];
     private int _length;
 
-    public CanonicalJsonWriter(Stream? stream)
+    private CanonicalJsonWriter()
     {
-        _stream = stream;
     }
 
-    /// <summary>Bytes written so far (for reports and progress).</summary>
-    public long BytesWritten { get; private set; }
-
-    public void WriteLine(Node node)
-    {
-        WriteValue(node);
-        Put((byte)'\n');
-        if (_length > 32 * 1024)
-        {
-            Flush();
-        }
-    }
-
-    /// <summary>The canonical bytes of one value, without the newline (for hashing and duplicate detection).</summary>
+    /// <summary>The canonical bytes of one value (without a line break).</summary>
     public static byte[] ToBytes(Node node)
     {
-        var scratch = t_scratch ??= new CanonicalJsonWriter(null);
-        scratch._length = 0;
-        scratch.WriteValue(node);
-        return scratch._buffer.AsSpan(0, scratch._length).ToArray();
+        var writer = t_writer ??= new CanonicalJsonWriter();
+        writer._length = 0;
+        writer.WriteValue(node);
+        return writer._buffer.AsSpan(0, writer._length).ToArray();
     }
 
     private void WriteValue(Node node)
@@ -187,42 +170,9 @@ public sealed class CanonicalJsonWriter : IDisposable
 
     private void Ensure(int count)
     {
-        if (_length + count <= _buffer.Length)
+        if (_length + count > _buffer.Length)
         {
-            return;
+            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + count));
         }
-
-        if (_stream is null)
-        {
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + count));
-            Buffer.BlockCopy(_buffer, 0, bigger, 0, _length);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = bigger;
-            return;
-        }
-
-        Flush();
-        if (count > _buffer.Length)
-        {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = ArrayPool<byte>.Shared.Rent(count);
-        }
-    }
-
-    public void Flush()
-    {
-        if (_length > 0 && _stream is not null)
-        {
-            _stream.Write(_buffer, 0, _length);
-            BytesWritten += _length;
-            _length = 0;
-        }
-    }
-
-    public void Dispose()
-    {
-        Flush();
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = [];
     }
 }

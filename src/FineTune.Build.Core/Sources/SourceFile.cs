@@ -47,8 +47,6 @@ public sealed class SourceFile
 
     public bool HasChatTemplates => UserTemplate is not null || AssistantTemplate is not null || SystemMessage is not null;
 
-    public bool HasCompletionTemplates => PromptTemplate is not null || CompletionTemplate is not null;
-
     /// <summary>The syntax from Format metadata or the extension; null when neither names one we read.</summary>
     public SourceSyntax? Syntax
     {

@@ -69,35 +69,23 @@ public sealed class CanonicalJsonWriterTests
     }
 
     [TestMethod]
-    public void WriteLine_AppendsLfOnly_NoBom_AndCountsBytes()
+    public void NoBom_AndTheBufferIsReusedWithoutLeftovers()
     {
-        using var memory = new MemoryStream();
-        using (var writer = new CanonicalJsonWriter(memory))
-        {
-            writer.WriteLine(new ObjectNode([P("prompt", S("é"))], 1, 1));
-            writer.WriteLine(new ObjectNode([P("prompt", S("b"))], 1, 1));
-            writer.Flush();
-            Assert.AreEqual(37L, writer.BytesWritten);
-        }
+        var first = CanonicalJsonWriter.ToBytes(new ObjectNode([P("prompt", S("a much longer value than the next one"))], 1, 1));
+        var second = CanonicalJsonWriter.ToBytes(new ObjectNode([P("p", S("b"))], 1, 1));
 
-        Assert.AreEqual("{\"prompt\": \"\\u00e9\"}\n{\"prompt\": \"b\"}\n", Utf8.GetString(memory.ToArray()));
-        Assert.AreEqual((byte)'{', memory.ToArray()[0]);
+        Assert.AreEqual((byte)'{', first[0]);
+        Assert.AreEqual("{\"p\": \"b\"}", Utf8.GetString(second));
     }
 
     [TestMethod]
     public void LongStrings_LargerThanTheBuffer_AreWrittenWhole()
     {
-        // 200,000 non-ASCII chars become 1.2 MB of \u escapes: far beyond the 64 KB buffer.
+        // 200,000 non-ASCII chars become 1.2 MB of \u escapes: far beyond the initial 16 KB buffer.
         var text = new string('é', 200_000);
-        using var memory = new MemoryStream();
-        using (var writer = new CanonicalJsonWriter(memory))
-        {
-            writer.WriteLine(new ObjectNode([P("a", S("x"))], 1, 1));
-            writer.WriteLine(new ObjectNode([P("p", S(text))], 1, 1));
-            writer.WriteLine(new ObjectNode([P("z", S("y"))], 1, 1));
-        }
+        var bytes = CanonicalJsonWriter.ToBytes(new ObjectNode([P("p", S(text))], 1, 1));
 
-        var expected = "{\"a\": \"x\"}\n{\"p\": \"" + string.Concat(Enumerable.Repeat("\\u00e9", 200_000)) + "\"}\n{\"z\": \"y\"}\n";
-        Assert.AreEqual(expected, Utf8.GetString(memory.ToArray()));
+        Assert.AreEqual("{\"p\": \"" + string.Concat(Enumerable.Repeat("\\u00e9", 200_000)) + "\"}", Utf8.GetString(bytes));
+        Assert.AreEqual("{\"z\": \"y\"}", Utf8.GetString(CanonicalJsonWriter.ToBytes(new ObjectNode([P("z", S("y"))], 1, 1))));
     }
 }
