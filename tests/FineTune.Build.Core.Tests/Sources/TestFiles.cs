@@ -85,5 +85,21 @@ internal static class TestFiles
         return string.Join("\n", lines);
     }
 
-    public static string Shared(string relative) => System.IO.Path.Combine("/work/shared/data", relative);
+    /// <summary>A file of ../shared/data beside the checkout (found from the repository root, never a machine path).</summary>
+    public static string Shared(string relative) => System.IO.Path.Combine(SharedData, relative);
+
+    private static string SharedData { get; } = FindSharedData();
+
+    private static string FindSharedData()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (System.IO.File.Exists(System.IO.Path.Combine(dir.FullName, "FineTune.Build.sln")))
+            {
+                return System.IO.Path.GetFullPath(System.IO.Path.Combine(dir.FullName, "..", "shared", "data"));
+            }
+        }
+
+        throw new InvalidOperationException("FineTune.Build.sln not found above " + AppContext.BaseDirectory);
+    }
 }
