@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using FineTune.Build.Diagnostics;
 using FineTune.Build.Training;
 
 namespace FineTune.Build.Cli;
@@ -76,6 +77,8 @@ public static class TrainingCommands
     private sealed class Context
     {
         public required ITrainingLog Log { get; init; }
+        /// <summary>FT7xxx warnings and errors: the same collector (and severity policy) as every other diagnostic.</summary>
+        public required DiagnosticCollector Diagnostics { get; init; }
         public required TextWriter Out { get; init; }
         public required Func<string, string?> Environment { get; init; }
         public required string? Key { get; init; }
@@ -83,50 +86,59 @@ public static class TrainingCommands
         public FineTuningApi Api(string? endpoint)
         {
             if (string.IsNullOrEmpty(Key))
-                throw new TrainingException(TrainingErrorCodes.MissingApiKey, "OPENAI_API_KEY is not set.");
+                throw new TrainingException(TrainingDiagnostics.MissingApiKey, "OPENAI_API_KEY is not set.");
             var resolved = string.IsNullOrWhiteSpace(endpoint) ? Environment("OPENAI_BASE_URL") : endpoint;
             return new FineTuningApi(Key!, string.IsNullOrWhiteSpace(resolved) ? null : resolved,
                 retry => Log.Message(TrainingImportance.Normal, retry));
         }
 
         public void Print(string line) => Log.Message(TrainingImportance.High, line);
+
+        public void Report(DiagnosticDescriptor descriptor, string message) => Diagnostics.Report(descriptor, null, 0, 0, message);
     }
 
-    /// <summary>Prints messages to stdout and diagnostics to stderr in MSBuild's "error CODE: text" form.</summary>
-    private sealed class ConsoleLog(TextWriter output, TextWriter error) : ITrainingLog
+    /// <summary>Prints messages to stdout.</summary>
+    private sealed class ConsoleLog(TextWriter output) : ITrainingLog
     {
         public void Message(TrainingImportance importance, string text) => output.WriteLine(text);
-        public void Warning(string code, string text) => error.WriteLine($"warning {code}: {text}");
-        public void Error(string code, string text, string? file = null, int line = 0, int column = 0) =>
-            error.WriteLine(file is null ? $"error {code}: {text}" : $"{file}({line},{column}): error {code}: {text}");
     }
 
     private static async Task<int> Run(TextWriter output, TextWriter error, Func<string, string?> environment, Func<Context, Task<int>> action)
     {
         var key = environment("OPENAI_API_KEY");
-        var log = TrainingLogs.Redacting(new ConsoleLog(output, error), key);
-        var context = new Context { Log = log, Out = output, Environment = environment, Key = string.IsNullOrEmpty(key) ? null : key };
+        var log = TrainingLogs.Redacting(new ConsoleLog(output), key);
+        // Diagnostics go to stderr in MSBuild's canonical "file(line,col): error CODE: text" form, without the key.
+        var diagnostics = new DiagnosticCollector(sink: d => error.WriteLine(TrainingLogs.Redact(d.ToString(), key)));
+        var context = new Context { Log = log, Diagnostics = diagnostics, Out = output, Environment = environment, Key = string.IsNullOrEmpty(key) ? null : key };
         try
         {
             return await action(context).ConfigureAwait(false);
         }
         catch (TrainingException e)
         {
-            log.Error(e.Code, e.Message, e.Location?.File, e.Location?.Line ?? 0, e.Location?.Column ?? 0);
-            return e.Code is TrainingErrorCodes.MissingApiKey or TrainingErrorCodes.Unauthorized or TrainingErrorCodes.ApiError or TrainingErrorCodes.Unreachable or TrainingErrorCodes.RecordedJobNotFound
+            var at = e.Location ?? Location.None;
+            diagnostics.Report(e.Descriptor, at.File, at.Line, at.Column, e.Message);
+            return ApiFailures.Contains(e.Descriptor)
                 ? ExitCodes.ApiError
                 : ExitCodes.Usage;
         }
         catch (Exception e) when (e is System.ClientModel.ClientResultException or HttpRequestException or IOException or AggregateException)
         {
             var status = e is System.ClientModel.ClientResultException c && c.Status != 0 ? $"HTTP {c.Status}: " : "";
-            log.Error(c2(e), $"{status}{FirstLine(e.Message)}");
+            diagnostics.Report(c2(e), null, 0, 0, $"{status}{FirstLine(e.Message)}");
             return ExitCodes.ApiError;
         }
 
-        static string c2(Exception e) => e is System.ClientModel.ClientResultException { Status: 401 or 403 } ? TrainingErrorCodes.Unauthorized
-            : e is System.ClientModel.ClientResultException { Status: > 0 } ? TrainingErrorCodes.ApiError : TrainingErrorCodes.Unreachable;
+        static DiagnosticDescriptor c2(Exception e) => e is System.ClientModel.ClientResultException { Status: 401 or 403 } ? TrainingDiagnostics.Unauthorized
+            : e is System.ClientModel.ClientResultException { Status: > 0 } ? TrainingDiagnostics.ApiError : TrainingDiagnostics.Unreachable;
     }
+
+    /// <summary>Failures of the API (exit code ApiError); every other training error is a usage error.</summary>
+    private static readonly DiagnosticDescriptor[] ApiFailures =
+    [
+        TrainingDiagnostics.MissingApiKey, TrainingDiagnostics.Unauthorized, TrainingDiagnostics.ApiError,
+        TrainingDiagnostics.Unreachable, TrainingDiagnostics.RecordedJobNotFound,
+    ];
 
     private static string FirstLine(string s)
     {
@@ -146,12 +158,12 @@ public static class TrainingCommands
         if (dataset is not null)
         {
             if (lockFile.Current(dataset) is null)
-                throw new TrainingException(TrainingErrorCodes.InvalidLockFile, $"'{lockPath}' records no training of dataset '{dataset}'.");
+                throw new TrainingException(TrainingDiagnostics.InvalidLockFile, $"'{lockPath}' records no training of dataset '{dataset}'.");
             return new[] { dataset };
         }
         var names = lockFile.DatasetNames.Where(n => lockFile.Current(n) is not null).ToList();
         if (names.Count == 0)
-            throw new TrainingException(TrainingErrorCodes.InvalidLockFile, $"'{lockPath}' records no training yet; run dotnet publish -p:FineTuneTrainOnPublish=true first.");
+            throw new TrainingException(TrainingDiagnostics.InvalidLockFile, $"'{lockPath}' records no training yet; run dotnet publish -p:FineTuneTrainOnPublish=true first.");
         return names;
     }
 
@@ -164,10 +176,10 @@ public static class TrainingCommands
         var lockFile = LockFile.Load(lockPath);
         var names = Datasets(lockFile, dataset, lockPath).ToList();
         if (names.Count > 1)
-            throw new TrainingException(TrainingErrorCodes.InvalidLockFile, $"'{lockPath}' records several datasets ({string.Join(", ", names)}); choose one with --dataset.");
+            throw new TrainingException(TrainingDiagnostics.InvalidLockFile, $"'{lockPath}' records several datasets ({string.Join(", ", names)}); choose one with --dataset.");
         var entry = lockFile.Current(names[0])!;
         if (entry.JobId is null)
-            throw new TrainingException(TrainingErrorCodes.InvalidLockFile, $"Dataset '{names[0]}' was trained by a command, not an API job.");
+            throw new TrainingException(TrainingDiagnostics.InvalidLockFile, $"Dataset '{names[0]}' was trained by a command, not an API job.");
         return (entry.JobId, names[0]);
     }
 
@@ -221,7 +233,7 @@ public static class TrainingCommands
         catch (JobFollower.TimeoutException t)
         {
             UpdateLock(ctx, project, t.Job);
-            ctx.Log.Error(TrainingErrorCodes.WaitTimeout, $"Stopped following job {jobId} after {timeout}; it is still {t.Job.Status} and keeps running.");
+            ctx.Report(TrainingDiagnostics.WaitTimeout, $"Stopped following job {jobId} after {timeout}; it is still {t.Job.Status} and keeps running.");
             return ExitCodes.Timeout;
         }
         UpdateLock(ctx, project, job);
@@ -231,10 +243,10 @@ public static class TrainingCommands
                 ctx.Print($"Fine-tuned model: {job.FineTunedModel}");
                 return ExitCodes.Ok;
             case "cancelled":
-                ctx.Log.Error(TrainingErrorCodes.JobCancelled, $"Job {job.Id} was cancelled.");
+                ctx.Report(TrainingDiagnostics.JobCancelled, $"Job {job.Id} was cancelled.");
                 return ExitCodes.JobFailed;
             default:
-                ctx.Log.Error(TrainingErrorCodes.JobFailed, $"Job {job.Id} failed: {(job.ErrorCode is null ? "" : job.ErrorCode + ": ")}{job.ErrorMessage ?? "the API gave no reason"}");
+                ctx.Report(TrainingDiagnostics.JobFailed, $"Job {job.Id} failed: {(job.ErrorCode is null ? "" : job.ErrorCode + ": ")}{job.ErrorMessage ?? "the API gave no reason"}");
                 return ExitCodes.JobFailed;
         }
     }

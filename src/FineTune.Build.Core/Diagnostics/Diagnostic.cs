@@ -20,6 +20,12 @@ public sealed record Diagnostic(
     int Column,
     string Message)
 {
+    /// <summary>The file, line and column as the one location type.</summary>
+    public Location Location => new(File, Line, Column);
+
+    /// <summary>The link to the code's row in docs/rules.md (MSBuild's helpLink, SARIF's helpUri).</summary>
+    public string HelpLink => DiagnosticDescriptor.HelpLinkFor(Code);
+
     /// <summary>The canonical MSBuild form: <c>file(line,col): error FT1234: message</c>.</summary>
     public override string ToString()
     {

@@ -79,15 +79,11 @@ public static class DiagnosticCodes
     public static readonly DiagnosticDescriptor ReservedToken = new("FT6003", Error, "Dataset", "A reserved special token (such as <|endoftext|>) in the text");
     public static readonly DiagnosticDescriptor SecretInExample = new("FT6004", Error, "Dataset", "A secret (API key, access token, private key) in an example");
 
-    /// <summary>Every code: the compiler's (the fields above) and publish-time training's (FT7xxx).</summary>
-    public static IReadOnlyList<DiagnosticDescriptor> All { get; } = typeof(DiagnosticCodes)
-        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
-        .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
-        .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
-        .Concat(Training.TrainingErrorCodes.All.Select(t => new DiagnosticDescriptor(
-            t.Code, t.Severity == "warning" ? Warning : Error, "Training", t.Description)))
-        .OrderBy(d => d.Code, StringComparer.Ordinal)
-        .ToArray();
+    /// <summary>Every code of the compiler and the model catalog (the fields above). Training's FT7xxx codes live in
+    /// the training assembly (TrainingDiagnostics); a <see cref="DiagnosticRegistry"/> joins both.</summary>
+    public static IReadOnlyList<DiagnosticDescriptor> All { get; } = DiagnosticRegistry.FieldsOf(typeof(DiagnosticCodes));
 
-    public static DiagnosticDescriptor? Find(string code) => All.FirstOrDefault(d => d.Code == code);
+    private static readonly DiagnosticRegistry Registry = new(All);
+
+    public static DiagnosticDescriptor? Find(string code) => Registry.Find(code);
 }

@@ -37,6 +37,15 @@ public sealed class DiagnosticCollector
 
     public bool HasErrors => ErrorCount > 0;
 
+    /// <summary>Reports <paramref name="descriptor"/> at <paramref name="location"/>, its message format filled in with
+    /// <paramref name="messageArgs"/>.</summary>
+    public void Report(DiagnosticDescriptor descriptor, Location location, params object?[] messageArgs)
+    {
+        location ??= Location.None;
+        Report(descriptor.Code, descriptor.DefaultSeverity, location.File, location.Line, location.Column, descriptor.FormatMessage(messageArgs));
+    }
+
+    /// <summary>Reports <paramref name="descriptor"/> with a message the caller composed.</summary>
     public void Report(DiagnosticDescriptor descriptor, string? file, int line, int column, string message)
         => Report(descriptor.Code, descriptor.DefaultSeverity, file, line, column, message);
 

@@ -216,6 +216,10 @@ public static class SarifWriter
                 json.WriteStartObject("shortDescription");
                 json.WriteString("text", descriptor?.Title ?? code);
                 json.WriteEndObject();
+                json.WriteStartObject("fullDescription");
+                json.WriteString("text", descriptor?.FullDescription ?? code);
+                json.WriteEndObject();
+                json.WriteString("helpUri", descriptor?.HelpLink ?? DiagnosticDescriptor.HelpLinkFor(code));
                 json.WriteStartObject("help");
                 json.WriteString("text", $"See docs/rules.md#{code.ToLowerInvariant()} in FineTune.Build for a violating example and the fix.");
                 json.WriteEndObject();

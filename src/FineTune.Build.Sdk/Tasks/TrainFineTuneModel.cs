@@ -1,4 +1,5 @@
 using FineTune.Build.Compilation;
+using FineTune.Build.Diagnostics;
 using FineTune.Build.Training;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -7,7 +8,8 @@ namespace FineTune.Build.Tasks;
 
 /// <summary>
 /// Publish-time training (SPEC 7). Thin: parses the properties, maps the log, and calls
-/// <see cref="TrainingService"/>. The API key is never a parameter (parameters are logged): the service reads
+/// <see cref="TrainingService"/>. Its FT7xxx diagnostics go through a <see cref="DiagnosticCollector"/> with the
+/// project's NoWarn/WarningsAsErrors/TreatWarningsAsErrors/WarningsNotAsErrors, like the compiler's. The API key is never a parameter (parameters are logged): the service reads
 /// OPENAI_API_KEY from the environment itself.
 /// </summary>
 public sealed class TrainFineTuneModel : Microsoft.Build.Utilities.Task, ICancelableTask
@@ -40,6 +42,11 @@ public sealed class TrainFineTuneModel : Microsoft.Build.Utilities.Task, ICancel
     /// <summary>The project file ($(MSBuildProjectFullPath)), where errors without a source location point.</summary>
     public string? ProjectFile { get; set; }
 
+    public string? NoWarn { get; set; }
+    public string? WarningsAsErrors { get; set; }
+    public string? WarningsNotAsErrors { get; set; }
+    public bool TreatWarningsAsErrors { get; set; }
+
     [Output] public string? FineTunedModel { get; set; }
     [Output] public string? JobId { get; set; }
     [Output] public string? JobStatus { get; set; }
@@ -49,12 +56,16 @@ public sealed class TrainFineTuneModel : Microsoft.Build.Utilities.Task, ICancel
     public override bool Execute()
     {
         // Errors without a source location point at the user's project, not at the SDK's targets file.
-        var log = new MSBuildTrainingLog(Log, string.IsNullOrWhiteSpace(ProjectFile) ? BuildEngine?.ProjectFileOfTaskNode : ProjectFile);
+        var projectFile = string.IsNullOrWhiteSpace(ProjectFile) ? BuildEngine?.ProjectFileOfTaskNode : ProjectFile;
+        var log = new MSBuildTrainingLog(Log);
+        var diagnostics = new DiagnosticCollector(
+            new DiagnosticPolicy(NoWarn, WarningsAsErrors, WarningsNotAsErrors, TreatWarningsAsErrors),
+            diagnostic => Log.Log(diagnostic, projectFile));
         TrainingRequest request;
         try
         {
             if (string.IsNullOrWhiteSpace(TrainFile))
-                throw new TrainingException(TrainingErrorCodes.MissingCompiledFile, $"There is no compiled train file for {DatasetName}; the compile produced no {DatasetName}.train.jsonl.");
+                throw new TrainingException(TrainingDiagnostics.MissingCompiledFile, $"There is no compiled train file for {DatasetName}; the compile produced no {DatasetName}.train.jsonl.");
             request = new TrainingRequest
             {
                 ProjectDirectory = ProjectDirectory,
@@ -81,13 +92,15 @@ public sealed class TrainFineTuneModel : Microsoft.Build.Utilities.Task, ICancel
         }
         catch (TrainingException e)
         {
-            log.Error(e.Code, e.Message, e.Location?.File, e.Location?.Line ?? 0, e.Location?.Column ?? 0);
+            // Parsing happens before the service (and its redaction) runs; these messages hold no key.
+            var at = e.Location ?? Location.None;
+            diagnostics.Report(e.Descriptor, at.File, at.Line, at.Column, e.Message);
             return false;
         }
 
         try
         {
-            var result = TrainingService.RunAsync(request, log, _cancel.Token).GetAwaiter().GetResult();
+            var result = TrainingService.RunAsync(request, log, diagnostics, _cancel.Token).GetAwaiter().GetResult();
             FineTunedModel = result.FineTunedModel;
             JobId = result.JobId;
             JobStatus = result.Status;
@@ -112,14 +125,14 @@ public sealed class TrainFineTuneModel : Microsoft.Build.Utilities.Task, ICancel
         }
 
         return (number, kind) => SourceMap.Find(SourceMap.PathFor(IntermediateDirectory!, DatasetName, kind), number) is { } at
-            ? new SourceLocation(at.File, at.Line, at.Column)
+            ? new Location(at.File, at.Line, at.Column)
             : null;
     }
 
     private static string? Empty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
-    /// <summary>The training log as MSBuild messages, warnings and errors (with code and location).</summary>
-    private sealed class MSBuildTrainingLog(TaskLoggingHelper log, string? projectFile) : ITrainingLog
+    /// <summary>The training progress as MSBuild messages (diagnostics go through the collector).</summary>
+    private sealed class MSBuildTrainingLog(TaskLoggingHelper log) : ITrainingLog
     {
         public void Message(TrainingImportance importance, string text) =>
             log.LogMessage(importance switch
@@ -128,11 +141,5 @@ public sealed class TrainFineTuneModel : Microsoft.Build.Utilities.Task, ICancel
                 TrainingImportance.Normal => MessageImportance.Normal,
                 _ => MessageImportance.Low,
             }, text);
-
-        public void Warning(string code, string text) =>
-            log.LogWarning(null, code, null, projectFile, 0, 0, 0, 0, text);
-
-        public void Error(string code, string text, string? file = null, int line = 0, int column = 0) =>
-            log.LogError(null, code, null, file ?? projectFile, line, column, 0, 0, text);
     }
 }

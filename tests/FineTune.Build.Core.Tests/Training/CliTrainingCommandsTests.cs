@@ -25,7 +25,7 @@ public sealed class TrainingCliTests
     public async Task Status_ShowsTheRecordedModel_Offline()
     {
         await using var f = await TrainingFixture.CreateAsync();
-        var result = await TrainingService.RunAsync(f.Request(), new TestLog());
+        var result = await new TestLog().RunAsync(f.Request());
         f.Server.ClearRequests();
         var (exit, output, _) = await Cli(f, "status", "--project", f.ProjectDirectory, "--offline");
         Assert.AreEqual(0, exit);
@@ -47,7 +47,7 @@ public sealed class TrainingCliTests
     public async Task Follow_FollowsTheRecordedJob_AndUpdatesTheLockFile()
     {
         await using var f = await TrainingFixture.CreateAsync();
-        await TrainingService.RunAsync(f.Request(wait: false), new TestLog());
+        await new TestLog().RunAsync(f.Request(wait: false));
         var (exit, output, error) = await Cli(f, "follow", "--project", f.ProjectDirectory, "--poll-interval", "10ms");
         Assert.AreEqual(0, exit, error);
         StringAssert.Contains(output, "Step 6/6");
@@ -60,7 +60,7 @@ public sealed class TrainingCliTests
     {
         await using var f = await TrainingFixture.CreateAsync();
         f.Server.DefaultJobScript = new JobScript { Outcome = JobOutcome.Failed };
-        await TrainingService.RunAsync(f.Request(wait: false), new TestLog());
+        await new TestLog().RunAsync(f.Request(wait: false));
         var (exit, _, error) = await Cli(f, "follow", "--project", f.ProjectDirectory, "--poll-interval", "10ms");
         Assert.AreEqual(1, exit);
         StringAssert.Contains(error, "error FT7013");
@@ -72,7 +72,7 @@ public sealed class TrainingCliTests
     {
         await using var f = await TrainingFixture.CreateAsync();
         f.Server.DefaultJobScript = new JobScript { Outcome = JobOutcome.RunForever };
-        await TrainingService.RunAsync(f.Request(wait: false), new TestLog());
+        await new TestLog().RunAsync(f.Request(wait: false));
         var (exit, _, _) = await Cli(f, "follow", "--project", f.ProjectDirectory, "--poll-interval", "10ms", "--timeout", "200ms");
         Assert.AreEqual(4, exit);
         Assert.AreEqual("running", f.Server.Jobs.Values.Single().Status);
@@ -83,7 +83,7 @@ public sealed class TrainingCliTests
     {
         await using var f = await TrainingFixture.CreateAsync();
         f.Server.DefaultJobScript = new JobScript { Outcome = JobOutcome.RunForever };
-        var run = await TrainingService.RunAsync(f.Request(wait: false), new TestLog());
+        var run = await new TestLog().RunAsync(f.Request(wait: false));
         var (exit, output, error) = await Cli(f, "cancel", "--project", f.ProjectDirectory);
         Assert.AreEqual(0, exit, error);
         StringAssert.Contains(output, "cancelled");
@@ -97,7 +97,7 @@ public sealed class TrainingCliTests
     public async Task List_ShowsJobsWithTheirDataset()
     {
         await using var f = await TrainingFixture.CreateAsync();
-        var run = await TrainingService.RunAsync(f.Request(), new TestLog());
+        var run = await new TestLog().RunAsync(f.Request());
         var (exit, output, _) = await Cli(f, "list");
         Assert.AreEqual(0, exit);
         StringAssert.Contains(output, run.JobId!);

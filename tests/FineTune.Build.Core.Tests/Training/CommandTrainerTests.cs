@@ -14,7 +14,7 @@ public sealed class TrainingCommandTests
         var command = $"echo train={{train}} validation={{validation}} model={{model}} >> '{marker}'; echo step 1; echo FineTunedModel=local-ads-1";
         var log = new TestLog();
 
-        var result = await TrainingService.RunAsync(f.Request(trainer: "Command", command: command, apiKey: null), log);
+        var result = await log.RunAsync(f.Request(trainer: "Command", command: command, apiKey: null));
 
         Assert.IsTrue(result.Succeeded, log.AllText);
         Assert.AreEqual("local-ads-1", result.FineTunedModel);
@@ -24,7 +24,7 @@ public sealed class TrainingCommandTests
         Assert.AreEqual("command", LockFile.Load(f.LockPath).Current("ads")!.Trainer);
         Assert.IsEmpty(f.Server.Requests);
 
-        var again = await TrainingService.RunAsync(f.Request(trainer: "Command", command: command, apiKey: null), new TestLog());
+        var again = await new TestLog().RunAsync(f.Request(trainer: "Command", command: command, apiKey: null));
         Assert.IsTrue(again.Reused);
         Assert.HasCount(1, File.ReadAllLines(marker));
     }
@@ -35,7 +35,7 @@ public sealed class TrainingCommandTests
         if (OperatingSystem.IsWindows()) Assert.Inconclusive("uses sh");
         await using var f = await TrainingFixture.CreateAsync();
         var log = new TestLog();
-        var result = await TrainingService.RunAsync(f.Request(trainer: "Command", command: "echo out of memory >&2; exit 3", apiKey: null), log);
+        var result = await log.RunAsync(f.Request(trainer: "Command", command: "echo out of memory >&2; exit 3", apiKey: null));
         Assert.IsFalse(result.Succeeded);
         var error = log.Errors.Single();
         Assert.AreEqual("FT7018", error.Code);
@@ -48,7 +48,7 @@ public sealed class TrainingCommandTests
     {
         await using var f = await TrainingFixture.CreateAsync();
         var log = new TestLog();
-        await TrainingService.RunAsync(f.Request(trainer: "Command", command: null), log);
+        await log.RunAsync(f.Request(trainer: "Command", command: null));
         Assert.AreEqual("FT7017", log.Errors.Single().Code);
     }
 }

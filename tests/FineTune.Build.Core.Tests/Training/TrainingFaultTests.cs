@@ -14,7 +14,7 @@ public sealed class TrainingFaultTests
         f.Server.AddFault(new Fault { Kind = FaultKind.TooManyRequests, Method = "POST", PathSuffix = "/v1/files", RetryAfter = TimeSpan.FromMilliseconds(700) });
         var log = new TestLog();
 
-        var result = await TrainingService.RunAsync(f.Request(validation: false), log);
+        var result = await log.RunAsync(f.Request(validation: false));
 
         Assert.IsTrue(result.Succeeded, log.AllText);
         var uploads = f.Server.RequestsTo("POST", "/v1/files");
@@ -31,7 +31,7 @@ public sealed class TrainingFaultTests
     {
         await using var f = await TrainingFixture.CreateAsync();
         f.Server.AddFault(new Fault { Kind = FaultKind.TooManyRequests, Method = "POST", PathSuffix = "/v1/fine_tuning/jobs", RetryAfter = TimeSpan.FromSeconds(1), SecondsOnly = true });
-        var result = await TrainingService.RunAsync(f.Request(validation: false), new TestLog());
+        var result = await new TestLog().RunAsync(f.Request(validation: false));
 
         Assert.IsTrue(result.Succeeded);
         var creates = f.Server.RequestsTo("POST", "/v1/fine_tuning/jobs");
@@ -48,7 +48,7 @@ public sealed class TrainingFaultTests
         var list = f.Server.AddFault(new Fault { Kind = FaultKind.ServiceUnavailable, Method = "GET", PathSuffix = "/v1/files", Times = 1 });
         var log = new TestLog();
 
-        var result = await TrainingService.RunAsync(f.Request(), log);
+        var result = await log.RunAsync(f.Request());
 
         Assert.IsTrue(result.Succeeded, log.AllText);
         Assert.AreEqual(2, getJob.Hits);
@@ -63,7 +63,7 @@ public sealed class TrainingFaultTests
         f.Server.AddFault(new Fault { Kind = FaultKind.ServerError, Method = "POST", PathSuffix = "/v1/fine_tuning/jobs" });
         var log = new TestLog();
 
-        var result = await TrainingService.RunAsync(f.Request(), log);
+        var result = await log.RunAsync(f.Request());
 
         Assert.IsTrue(result.Succeeded, log.AllText);
         Assert.HasCount(2, f.Server.RequestsTo("POST", "/v1/fine_tuning/jobs"));
@@ -77,7 +77,7 @@ public sealed class TrainingFaultTests
         f.Server.AddFault(new Fault { Kind = FaultKind.DropAfterProcessing, Method = "POST", PathSuffix = "/v1/fine_tuning/jobs" });
         var log = new TestLog();
 
-        var result = await TrainingService.RunAsync(f.Request(), log);
+        var result = await log.RunAsync(f.Request());
 
         Assert.IsTrue(result.Succeeded, log.AllText);
         Assert.HasCount(1, f.Server.RequestsTo("POST", "/v1/fine_tuning/jobs"));
@@ -92,7 +92,7 @@ public sealed class TrainingFaultTests
         f.Server.AddFault(new Fault { Kind = FaultKind.DropConnection, Method = "POST", PathSuffix = "/v1/files", DropAfterBytes = 200 });
         var log = new TestLog();
 
-        var result = await TrainingService.RunAsync(f.Request(validation: false), log);
+        var result = await log.RunAsync(f.Request(validation: false));
 
         Assert.IsTrue(result.Succeeded, log.AllText);
         var uploads = f.Server.RequestsTo("POST", "/v1/files");
@@ -109,7 +109,7 @@ public sealed class TrainingFaultTests
         f.Server.AddFault(new Fault { Kind = FaultKind.DropConnection, Method = "POST", PathSuffix = "/parts", DropAfterBytes = 50 });
         var log = new TestLog();
 
-        var result = await TrainingService.RunAsync(f.Request(validation: false, uploadsThreshold: 400, partSize: 256), log);
+        var result = await log.RunAsync(f.Request(validation: false, uploadsThreshold: 400, partSize: 256));
 
         Assert.IsTrue(result.Succeeded, log.AllText);
         var file = f.Server.Files[f.Server.Uploads.Values.Single().FileId!];
@@ -121,7 +121,7 @@ public sealed class TrainingFaultTests
     {
         await using var f = await TrainingFixture.CreateAsync();
         f.Server.AddFault(new Fault { Kind = FaultKind.Slow, Method = "GET", PathContains = "/fine_tuning/jobs/", Delay = TimeSpan.FromMilliseconds(300), Times = 2 });
-        var result = await TrainingService.RunAsync(f.Request(), new TestLog());
+        var result = await new TestLog().RunAsync(f.Request());
         Assert.IsTrue(result.Succeeded);
     }
 
@@ -131,7 +131,7 @@ public sealed class TrainingFaultTests
         await using var f = await TrainingFixture.CreateAsync();
         f.Server.AddFault(new Fault { Kind = FaultKind.ServerError, Method = "GET", PathSuffix = "/v1/files", Times = 100 });
         var log = new TestLog();
-        var result = await TrainingService.RunAsync(f.Request(maxRetries: 2), log);
+        var result = await log.RunAsync(f.Request(maxRetries: 2));
         Assert.IsFalse(result.Succeeded);
         var error = log.Errors.Single();
         Assert.AreEqual("FT7010", error.Code);
@@ -144,7 +144,7 @@ public sealed class TrainingFaultTests
     {
         await using var f = await TrainingFixture.CreateAsync();
         var log = new TestLog();
-        var result = await TrainingService.RunAsync(f.Request(endpoint: "http://127.0.0.1:1/v1", maxRetries: 1), log);
+        var result = await log.RunAsync(f.Request(endpoint: "http://127.0.0.1:1/v1", maxRetries: 1));
         Assert.IsFalse(result.Succeeded);
         Assert.AreEqual("FT7011", log.Errors.Single().Code, log.AllText);
     }
@@ -158,25 +158,25 @@ public sealed class TrainingFaultTests
         // Success, a failure that names an example, a fault, a rejected key and a timeout.
         f.Server.AddFault(new Fault { Kind = FaultKind.TooManyRequests, Method = "POST", PathSuffix = "/v1/files", RetryAfter = TimeSpan.FromMilliseconds(50) });
         var log = new TestLog();
-        Assert.IsTrue((await TrainingService.RunAsync(f.Request(), log)).Succeeded, log.AllText);
+        Assert.IsTrue((await log.RunAsync(f.Request())).Succeeded, log.AllText);
         texts.Add(log.AllText);
 
         f.Server.EnqueueJobScript(new JobScript { Outcome = JobOutcome.Failed, ErrorMessage = "Example 2: contains " + f.Canary });
         log = new TestLog();
-        await TrainingService.RunAsync(f.Request(epochs: 4), log);
+        await log.RunAsync(f.Request(epochs: 4));
         texts.Add(log.AllText);
         Assert.AreEqual("FT7013", log.Errors.Single().Code);
 
         f.Server.RequiredApiKey = "sk-other";
         log = new TestLog();
-        await TrainingService.RunAsync(f.Request(epochs: 5), log);
+        await log.RunAsync(f.Request(epochs: 5));
         texts.Add(log.AllText);
         Assert.AreEqual("FT7009", log.Errors.Single().Code, log.AllText);
         f.Server.RequiredApiKey = null;
 
         f.Server.EnqueueJobScript(new JobScript { Outcome = JobOutcome.RunForever });
         log = new TestLog();
-        await TrainingService.RunAsync(f.Request(epochs: 6, waitTimeout: TimeSpan.FromMilliseconds(100)), log);
+        await log.RunAsync(f.Request(epochs: 6, waitTimeout: TimeSpan.FromMilliseconds(100)));
         texts.Add(log.AllText);
 
         texts.Add(File.ReadAllText(f.LockPath));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FineTune.Build.Diagnostics;
 using FineTune.Build.FakeOpenAI;
 using FineTune.Build.Training;
 
@@ -14,7 +15,7 @@ public sealed class TrainingServiceTests
         await using var f = await TrainingFixture.CreateAsync();
         var log = new TestLog();
 
-        var result = await TrainingService.RunAsync(f.Request(), log);
+        var result = await log.RunAsync(f.Request());
 
         Assert.IsTrue(result.Succeeded, log.AllText);
         Assert.IsFalse(result.Reused);
@@ -70,14 +71,14 @@ public sealed class TrainingServiceTests
     public async Task SecondRun_SendsNoUploadAndNoCreate_AndLeavesTheLockFileAlone()
     {
         await using var f = await TrainingFixture.CreateAsync();
-        var first = await TrainingService.RunAsync(f.Request(), new TestLog());
+        var first = await new TestLog().RunAsync(f.Request());
         Assert.IsTrue(first.Succeeded);
         var lockBytes = File.ReadAllBytes(f.LockPath);
         File.Delete(f.ModelFile);
         f.Server.ClearRequests();
 
         var log = new TestLog();
-        var second = await TrainingService.RunAsync(f.Request(), log);
+        var second = await log.RunAsync(f.Request());
 
         Assert.IsTrue(second.Succeeded, log.AllText);
         Assert.IsTrue(second.Reused);
@@ -92,8 +93,8 @@ public sealed class TrainingServiceTests
     public async Task ChangedParameters_TrainAnew_ReuseTheUploadedFiles_AndKeepHistory()
     {
         await using var f = await TrainingFixture.CreateAsync();
-        var first = await TrainingService.RunAsync(f.Request(epochs: 3), new TestLog());
-        var second = await TrainingService.RunAsync(f.Request(epochs: 5), new TestLog());
+        var first = await new TestLog().RunAsync(f.Request(epochs: 3));
+        var second = await new TestLog().RunAsync(f.Request(epochs: 5));
 
         Assert.IsTrue(second.Succeeded);
         Assert.AreNotEqual(first.LockKey, second.LockKey);
@@ -107,7 +108,7 @@ public sealed class TrainingServiceTests
 
         // Going back to the first parameters reports the recorded model and makes it current again.
         f.Server.ClearRequests();
-        var third = await TrainingService.RunAsync(f.Request(epochs: 3), new TestLog());
+        var third = await new TestLog().RunAsync(f.Request(epochs: 3));
         Assert.AreEqual(first.FineTunedModel, third.FineTunedModel);
         Assert.IsEmpty(f.Server.Requests);
         Assert.AreEqual(first.LockKey, LockFile.Load(f.LockPath).CurrentKey("ads"));
@@ -118,14 +119,14 @@ public sealed class TrainingServiceTests
     {
         await using var f = await TrainingFixture.CreateAsync();
         await Assert.ThrowsExactlyAsync<OperationCanceledException>(() =>
-            TrainingService.RunAsync(f.Request(checkpoint: c => { if (c == "uploaded") throw new OperationCanceledException("killed"); }), new TestLog()));
+            new TestLog().RunAsync(f.Request(checkpoint: c => { if (c == "uploaded") throw new OperationCanceledException("killed"); })));
         Assert.HasCount(2, f.Server.Files);
         Assert.IsEmpty(f.Server.Jobs);
         Assert.IsFalse(File.Exists(f.LockPath) && LockFile.Load(f.LockPath).Current("ads") is not null);
         f.Server.ClearRequests();
 
         var log = new TestLog();
-        var result = await TrainingService.RunAsync(f.Request(), log);
+        var result = await log.RunAsync(f.Request());
 
         Assert.IsTrue(result.Succeeded, log.AllText);
         Assert.IsEmpty(f.Server.RequestsTo("POST", "/v1/files"));
@@ -139,12 +140,12 @@ public sealed class TrainingServiceTests
     {
         await using var f = await TrainingFixture.CreateAsync();
         await Assert.ThrowsExactlyAsync<OperationCanceledException>(() =>
-            TrainingService.RunAsync(f.Request(checkpoint: c => { if (c == "created") throw new OperationCanceledException("killed"); }), new TestLog()));
+            new TestLog().RunAsync(f.Request(checkpoint: c => { if (c == "created") throw new OperationCanceledException("killed"); })));
         Assert.HasCount(1, f.Server.Jobs);
         f.Server.ClearRequests();
 
         var log = new TestLog();
-        var result = await TrainingService.RunAsync(f.Request(), log);
+        var result = await log.RunAsync(f.Request());
 
         Assert.IsTrue(result.Succeeded, log.AllText);
         Assert.IsTrue(result.Reused);
@@ -165,7 +166,7 @@ public sealed class TrainingServiceTests
         var log = new TestLog { OnMessage = m => { if (m.Contains("Step 2/10")) cts.Cancel(); } };
         try
         {
-            await TrainingService.RunAsync(f.Request(), log, cts.Token);
+            await log.RunAsync(f.Request(), cts.Token);
             Assert.Fail("expected the run to be cancelled");
         }
         catch (OperationCanceledException) { }
@@ -175,7 +176,7 @@ public sealed class TrainingServiceTests
         f.Server.ClearRequests();
 
         var log2 = new TestLog();
-        var result = await TrainingService.RunAsync(f.Request(), log2);
+        var result = await log2.RunAsync(f.Request());
 
         Assert.IsTrue(result.Succeeded, log2.AllText);
         Assert.AreEqual(jobId, result.JobId);
@@ -197,14 +198,14 @@ public sealed class TrainingServiceTests
             ErrorMessage = "The job failed due to an invalid training file. Example 3: Messages must end with an assistant message.",
         };
         var asked = new List<(int, string)>();
-        SourceLocation? Locate(int n, string kind)
+        Location? Locate(int n, string kind)
         {
             asked.Add((n, kind));
-            return new SourceLocation("ads.yaml", 30, 5);
+            return new Location("ads.yaml", 30, 5);
         }
         var log = new TestLog();
 
-        var result = await TrainingService.RunAsync(f.Request(locator: Locate), log);
+        var result = await log.RunAsync(f.Request(locator: Locate));
 
         Assert.IsFalse(result.Succeeded);
         var error = log.Errors.Single();
@@ -220,7 +221,7 @@ public sealed class TrainingServiceTests
         // Without a source map it points at the compiled file's line; a second run reports it without requests.
         f.Server.ClearRequests();
         var log2 = new TestLog();
-        await TrainingService.RunAsync(f.Request(), log2);
+        await log2.RunAsync(f.Request());
         var again = log2.Errors.Single();
         Assert.AreEqual("FT7013", again.Code);
         Assert.AreEqual(f.TrainFile, again.File);
@@ -234,7 +235,7 @@ public sealed class TrainingServiceTests
         await using var f = await TrainingFixture.CreateAsync();
         f.Server.DefaultJobScript = new JobScript { Outcome = JobOutcome.Cancelled };
         var log = new TestLog();
-        var result = await TrainingService.RunAsync(f.Request(), log);
+        var result = await log.RunAsync(f.Request());
         Assert.IsFalse(result.Succeeded);
         Assert.AreEqual("FT7014", log.Errors.Single().Code);
     }
@@ -244,13 +245,13 @@ public sealed class TrainingServiceTests
     {
         await using var f = await TrainingFixture.CreateAsync();
         var log = new TestLog();
-        var result = await TrainingService.RunAsync(f.Request(wait: false), log);
+        var result = await log.RunAsync(f.Request(wait: false));
         Assert.IsTrue(result.Succeeded, log.AllText);
         Assert.IsNull(result.FineTunedModel);
         Assert.AreEqual("queued", result.Status);
         Assert.IsEmpty(f.Server.RequestsTo("GET", "/events"));
 
-        var followed = await TrainingService.RunAsync(f.Request(), new TestLog());
+        var followed = await new TestLog().RunAsync(f.Request());
         Assert.AreEqual(result.JobId, followed.JobId);
         Assert.IsNotNull(followed.FineTunedModel);
         Assert.HasCount(1, f.Server.RequestsTo("POST", "/v1/fine_tuning/jobs"));
@@ -262,7 +263,7 @@ public sealed class TrainingServiceTests
         await using var f = await TrainingFixture.CreateAsync();
         f.Server.DefaultJobScript = new JobScript { Outcome = JobOutcome.RunForever, Steps = 3 };
         var log = new TestLog();
-        var result = await TrainingService.RunAsync(f.Request(waitTimeout: TimeSpan.FromMilliseconds(300)), log);
+        var result = await log.RunAsync(f.Request(waitTimeout: TimeSpan.FromMilliseconds(300)));
         Assert.IsFalse(result.Succeeded);
         var error = log.Errors.Single();
         Assert.AreEqual("FT7015", error.Code);
@@ -278,7 +279,7 @@ public sealed class TrainingServiceTests
     {
         await using var f = await TrainingFixture.CreateAsync();
         var log = new TestLog();
-        var result = await TrainingService.RunAsync(f.Request(apiKey: null), log);
+        var result = await log.RunAsync(f.Request(apiKey: null));
         Assert.IsFalse(result.Succeeded);
         Assert.AreEqual("FT7001", log.Errors.Single().Code);
         StringAssert.Contains(log.Errors.Single().Text, "OPENAI_API_KEY");
@@ -291,7 +292,7 @@ public sealed class TrainingServiceTests
         await using var f = await TrainingFixture.CreateAsync();
         var env = new Dictionary<string, string?> { ["OPENAI_API_KEY"] = f.Canary, ["OPENAI_BASE_URL"] = f.Server.BaseUrl };
         var log = new TestLog();
-        var result = await TrainingService.RunAsync(f.Request(apiKey: null, endpoint: null, environment: n => env.GetValueOrDefault(n)), log);
+        var result = await log.RunAsync(f.Request(apiKey: null, endpoint: null, environment: n => env.GetValueOrDefault(n)));
         Assert.IsTrue(result.Succeeded, log.AllText);
         Assert.IsTrue(f.Server.Requests.All(r => r.Header("Authorization") == "Bearer " + f.Canary));
     }
@@ -301,7 +302,7 @@ public sealed class TrainingServiceTests
     {
         await using var f = await TrainingFixture.CreateAsync();
         var env = new Dictionary<string, string?> { ["OPENAI_BASE_URL"] = "http://127.0.0.1:1/v1" };
-        var result = await TrainingService.RunAsync(f.Request(environment: n => env.GetValueOrDefault(n)), new TestLog());
+        var result = await new TestLog().RunAsync(f.Request(environment: n => env.GetValueOrDefault(n)));
         Assert.IsTrue(result.Succeeded);
     }
 
@@ -310,7 +311,7 @@ public sealed class TrainingServiceTests
     {
         await using var f = await TrainingFixture.CreateAsync();
         var log = new TestLog();
-        await TrainingService.RunAsync(f.Request(endpoint: "not a url"), log);
+        await log.RunAsync(f.Request(endpoint: "not a url"));
         Assert.AreEqual("FT7006", log.Errors.Single().Code);
     }
 
@@ -318,7 +319,7 @@ public sealed class TrainingServiceTests
     public async Task Dpo_SendsBetaInTheDpoMethod()
     {
         await using var f = await TrainingFixture.CreateAsync();
-        var result = await TrainingService.RunAsync(f.Request(method: "dpo", beta: 0.25), new TestLog());
+        var result = await new TestLog().RunAsync(f.Request(method: "dpo", beta: 0.25));
         Assert.IsTrue(result.Succeeded);
         var body = JsonNode.Parse(f.Server.RequestsTo("POST", "/v1/fine_tuning/jobs").Single().BodyText)!;
         Assert.AreEqual("dpo", (string?)body["method"]!["type"]);
@@ -330,7 +331,7 @@ public sealed class TrainingServiceTests
     {
         await using var f = await TrainingFixture.CreateAsync();
         f.Server.DefaultJobScript = new JobScript { Steps = 6, StepsPerTick = 1 };
-        var runs = Enumerable.Range(0, 3).Select(_ => Task.Run(() => TrainingService.RunAsync(f.Request(), new TestLog()))).ToArray();
+        var runs = Enumerable.Range(0, 3).Select(_ => Task.Run(() => new TestLog().RunAsync(f.Request()))).ToArray();
         var results = await Task.WhenAll(runs);
 
         Assert.IsTrue(results.All(r => r.Succeeded));
@@ -346,7 +347,7 @@ public sealed class TrainingServiceTests
         await using var f = await TrainingFixture.CreateAsync(trainExamples: 20);
         var size = new FileInfo(f.TrainFile).Length;
         var log = new TestLog();
-        var result = await TrainingService.RunAsync(f.Request(uploadsThreshold: 400, partSize: 256), log);
+        var result = await log.RunAsync(f.Request(uploadsThreshold: 400, partSize: 256));
 
         Assert.IsTrue(result.Succeeded, log.AllText);
         var create = JsonNode.Parse(f.Server.RequestsTo("POST", "/v1/uploads").Single().BodyText)!;

@@ -1,4 +1,5 @@
 using System.Text;
+using FineTune.Build.Diagnostics;
 using FineTune.Build.FakeOpenAI;
 using FineTune.Build.Training;
 
@@ -6,12 +7,23 @@ namespace FineTune.Build.Core.Tests.Training;
 
 internal sealed record LogEntry(string Kind, string? Code, string Text, string? File, int Line, int Column);
 
-/// <summary>Collects everything the service logs; can react to a message (to simulate a kill).</summary>
-internal sealed class TestLog : ITrainingLog
+/// <summary>
+/// Collects everything the service logs: messages, and the diagnostics its collector (with <paramref name="policy"/>)
+/// forwards; can react to a message (to simulate a kill).
+/// </summary>
+internal sealed class TestLog(DiagnosticPolicy? policy = null) : ITrainingLog
 {
     private readonly object _gate = new();
+    private DiagnosticCollector? _diagnostics;
+
     public List<LogEntry> Entries { get; } = new();
     public Action<string>? OnMessage { get; set; }
+
+    /// <summary>The collector the service reports FT7xxx through; its sink records them as "error"/"warning" entries.</summary>
+    public DiagnosticCollector Diagnostics => _diagnostics ??= new DiagnosticCollector(policy, d =>
+    {
+        lock (_gate) Entries.Add(new LogEntry(d.Severity == DiagnosticSeverity.Error ? "error" : d.Severity == DiagnosticSeverity.Warning ? "warning" : "info", d.Code, d.Message, d.File, d.Line, d.Column));
+    });
 
     public void Message(TrainingImportance importance, string text)
     {
@@ -19,15 +31,9 @@ internal sealed class TestLog : ITrainingLog
         OnMessage?.Invoke(text);
     }
 
-    public void Warning(string code, string text)
-    {
-        lock (_gate) Entries.Add(new LogEntry("warning", code, text, null, 0, 0));
-    }
-
-    public void Error(string code, string text, string? file = null, int line = 0, int column = 0)
-    {
-        lock (_gate) Entries.Add(new LogEntry("error", code, text, file, line, column));
-    }
+    /// <summary>Runs the service with this log and its collector.</summary>
+    public Task<TrainingResult> RunAsync(TrainingRequest request, CancellationToken cancellationToken = default) =>
+        TrainingService.RunAsync(request, this, Diagnostics, cancellationToken);
 
     public IReadOnlyList<LogEntry> Errors { get { lock (_gate) return Entries.Where(e => e.Kind == "error").ToList(); } }
 

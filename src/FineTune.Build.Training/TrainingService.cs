@@ -2,6 +2,7 @@ using System.ClientModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using FineTune.Build.Diagnostics;
 
 namespace FineTune.Build.Training;
 
@@ -17,31 +18,36 @@ public static class TrainingService
     public const string MetadataLockKey = "finetune_lock_key";
     public const string MetadataSourceRevision = "finetune_source_revision";
 
-    /// <summary>Runs training; errors are logged (with FT7xxx codes) and give a result with Succeeded=false.
-    /// Cancellation (a killed build) throws OperationCanceledException and leaves any job running.</summary>
-    public static async Task<TrainingResult> RunAsync(TrainingRequest request, ITrainingLog log, CancellationToken cancellationToken = default)
+    /// <summary>Runs training; progress goes to <paramref name="log"/>, warnings and errors (FT7xxx) to
+    /// <paramref name="diagnostics"/>, whose policy applies NoWarn/WarningsAsErrors. A failure gives a result with
+    /// Succeeded=false. Cancellation (a killed build) throws OperationCanceledException and leaves any job running.</summary>
+    public static async Task<TrainingResult> RunAsync(TrainingRequest request, ITrainingLog log, DiagnosticCollector diagnostics, CancellationToken cancellationToken = default)
     {
         var apiKey = request.ResolveApiKey();
-        var safeLog = new RedactingTrainingLog(log, apiKey);
+        var safeLog = new RedactingTrainingLog(log, apiKey, diagnostics);
         try
         {
             var trainer = TrainingSettings.ParseTrainer(request.Trainer);
             var method = TrainingSettings.ParseMethod(request.Method);
             if (method != request.Method)
-                throw new TrainingException(TrainingErrorCodes.InvalidMethod, $"FineTuneMethod must be 'supervised' or 'dpo', not '{request.Method}'.");
+                throw new TrainingException(TrainingDiagnostics.InvalidMethod, TrainingDiagnostics.InvalidMethod.FormatMessage(request.Method));
             if (trainer == "Command")
                 return await CommandTrainer.RunAsync(request, safeLog, cancellationToken).ConfigureAwait(false);
 
             // Checks that need no network come first, so a missing key fails before any request.
             if (apiKey is null)
-                throw new TrainingException(TrainingErrorCodes.MissingApiKey,
-                    "OPENAI_API_KEY is not set. Set the environment variable (for example from a CI secret) to train on publish; the key is never read from project properties.");
+                throw new TrainingException(TrainingDiagnostics.MissingApiKey, TrainingDiagnostics.MissingApiKey.FormatMessage());
             if (string.IsNullOrWhiteSpace(request.BaseModel))
-                throw new TrainingException(TrainingErrorCodes.MissingBaseModel, "FineTuneBaseModel is not set; it names the model to fine-tune, for example gpt-4o-mini-2024-07-18 or babbage-002.");
+                throw new TrainingException(TrainingDiagnostics.MissingBaseModel, TrainingDiagnostics.MissingBaseModel.FormatMessage());
             if (method == "supervised" && request.Beta is not null)
-                safeLog.Warning(TrainingErrorCodes.BetaIgnored, "FineTuneBeta applies only to FineTuneMethod=dpo; it is ignored.");
+                safeLog.Report(TrainingDiagnostics.BetaIgnored, null, TrainingDiagnostics.BetaIgnored.FormatMessage());
             var endpoint = request.ResolveEndpoint();
             if (endpoint is not null) FineTuningApi.ParseEndpoint(endpoint);
+
+            // A warning promoted to an error (WarningsAsErrors, TreatWarningsAsErrors) fails the publish before
+            // anything is uploaded or started, as a promoted compile warning leaves no JSONL behind.
+            if (diagnostics.HasErrors)
+                return new TrainingResult { Succeeded = false };
 
             var fingerprint = DatasetFingerprint.Compute(request, trainer);
             var api = new FineTuningApi(apiKey, endpoint, retry => safeLog.Message(TrainingImportance.Normal, retry),
@@ -51,18 +57,15 @@ public static class TrainingService
         }
         catch (TrainingException e)
         {
-            Report(safeLog, e);
+            safeLog.Report(e);
             return new TrainingResult { Succeeded = false };
         }
         catch (Exception e) when (e is not OperationCanceledException && ApiErrors.IsApiFailure(e))
         {
-            Report(safeLog, ApiErrors.Translate(e, "A request to the fine-tuning API"));
+            safeLog.Report(ApiErrors.Translate(e, "A request to the fine-tuning API"));
             return new TrainingResult { Succeeded = false };
         }
     }
-
-    internal static void Report(ITrainingLog log, TrainingException e) =>
-        log.Error(e.Code, e.Message, e.Location?.File, e.Location?.Line ?? 0, e.Location?.Column ?? 0);
 
     /// <summary>Writes &lt;publishDir&gt;/&lt;name&gt;.model.txt (the id and a newline).</summary>
     internal static void WriteModelFile(TrainingRequest request, string model, ITrainingLog log)
@@ -78,7 +81,7 @@ public static class TrainingService
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new TrainingException(TrainingErrorCodes.WriteFailed, $"Cannot write '{path}': {e.Message}", inner: e);
+            throw new TrainingException(TrainingDiagnostics.WriteFailed, $"Cannot write '{path}': {e.Message}", inner: e);
         }
     }
 
@@ -116,7 +119,7 @@ public static class TrainingService
                 if (entry?.JobId is not null)
                 {
                     if (entry.Endpoint is not null && entry.Endpoint != _api.EndpointDisplay)
-                        _log.Warning(TrainingErrorCodes.EndpointChanged, $"{_name}: job {entry.JobId} was recorded at {entry.Endpoint}, but the endpoint is now {_api.EndpointDisplay}.");
+                        _log.Report(TrainingDiagnostics.EndpointChanged, null, $"{_name}: job {entry.JobId} was recorded at {entry.Endpoint}, but the endpoint is now {_api.EndpointDisplay}.");
                     // Recorded again as current (it may have been history).
                     lockFile.Set(_name, _fp.LockKey, entry);
                     lockFile.Save(_lockPath);
@@ -192,7 +195,7 @@ public static class TrainingService
             }
             catch (ClientResultException e) when (e.Status == 404)
             {
-                throw new TrainingException(TrainingErrorCodes.RecordedJobNotFound,
+                throw new TrainingException(TrainingDiagnostics.RecordedJobNotFound,
                     $"{_name}: job {jobId} recorded in {Path.GetFileName(_lockPath)} does not exist at {_api.EndpointDisplay}; check the endpoint, or delete the entry to train again.", inner: e);
             }
         }
@@ -229,7 +232,7 @@ public static class TrainingService
                         remote = await _api.UploadFileAsync(file.Path, name, ct).ConfigureAwait(false);
                     }
                     if (remote.Status == "error")
-                        throw new TrainingException(TrainingErrorCodes.UploadFailed, $"The API rejected {name} ({remote.Id}).", new SourceLocation(file.Path, 0, 0));
+                        throw new TrainingException(TrainingDiagnostics.UploadFailed, $"The API rejected {name} ({remote.Id}).", new Location(file.Path, 0, 0));
                     _log.Message(TrainingImportance.High, string.Create(CultureInfo.InvariantCulture, $"{_name}: uploaded {file.Kind} file as {remote.Id} ({file.Bytes:N0} bytes)."));
                     return remote;
                 }
@@ -244,7 +247,7 @@ public static class TrainingService
                 catch (Exception e) when (e is not TrainingException && e is not OperationCanceledException && ApiErrors.IsApiFailure(e))
                 {
                     var t = ApiErrors.Translate(e, $"Uploading {name}");
-                    throw t.Code == TrainingErrorCodes.ApiError ? new TrainingException(TrainingErrorCodes.UploadFailed, t.Message, new SourceLocation(file.Path, 0, 0), e) : t;
+                    throw t.Descriptor == TrainingDiagnostics.ApiError ? new TrainingException(TrainingDiagnostics.UploadFailed, t.Message, new Location(file.Path, 0, 0), e) : t;
                 }
             }
         }
@@ -371,7 +374,7 @@ public static class TrainingService
             catch (JobFollower.TimeoutException timeout)
             {
                 await RecordAsync(timeout.Job, CancellationToken.None).ConfigureAwait(false);
-                throw new TrainingException(TrainingErrorCodes.WaitTimeout,
+                throw new TrainingException(TrainingDiagnostics.WaitTimeout,
                     $"{_name}: stopped waiting for job {job.Id} after {_request.WaitTimeout} (FineTuneWaitTimeout); it is still {timeout.Job.Status} and keeps running. Publish again or run 'finetune follow' to resume following it.");
             }
         }
@@ -383,7 +386,7 @@ public static class TrainingService
             {
                 case "succeeded":
                     if (string.IsNullOrEmpty(job.FineTunedModel))
-                        throw new TrainingException(TrainingErrorCodes.NoModel, $"{_name}: job {job.Id} succeeded but the API returned no fine_tuned_model.");
+                        throw new TrainingException(TrainingDiagnostics.NoModel, $"{_name}: job {job.Id} succeeded but the API returned no fine_tuned_model.");
                     _log.Message(TrainingImportance.High, $"{_name}: fine-tuned model {job.FineTunedModel} (job {job.Id}).");
                     WriteModelFile(_request, job.FineTunedModel!, _log);
                     return Result(true, job.FineTunedModel, job.Id, job.Status, reused);
@@ -398,17 +401,17 @@ public static class TrainingService
         private TrainingException Failure(string jobId, string? status, string? code, string? message, string? param)
         {
             if (status == "cancelled")
-                return new TrainingException(TrainingErrorCodes.JobCancelled, $"{_name}: fine-tuning job {jobId} was cancelled{(string.IsNullOrEmpty(message) ? "." : ": " + message)}");
+                return new TrainingException(TrainingDiagnostics.JobCancelled, $"{_name}: fine-tuning job {jobId} was cancelled{(string.IsNullOrEmpty(message) ? "." : ": " + message)}");
             var reason = string.IsNullOrEmpty(message) ? "the API gave no reason" : message;
             var text = $"{_name}: fine-tuning job {jobId} failed: {(code is null ? "" : code + ": ")}{reason}";
             var example = ExampleReference.TryParse(message, param);
-            SourceLocation? location = null;
+            Location? location = null;
             if (example is { } ex)
             {
                 location = ExampleReference.Locate(_request, ex.Number, ex.FileKind);
                 text += string.Create(CultureInfo.InvariantCulture, $" (example {ex.Number} of the {ex.FileKind} file)");
             }
-            return new TrainingException(TrainingErrorCodes.JobFailed, text, location);
+            return new TrainingException(TrainingDiagnostics.JobFailed, text, location);
         }
     }
 }
@@ -442,10 +445,10 @@ internal static class ApiErrors
         if (e is AggregateException a && a.InnerExceptions.Count > 0)
             return Translate(a.InnerExceptions[^1], action);
         if (e is ClientResultException c && c.Status is 401 or 403)
-            return new TrainingException(TrainingErrorCodes.Unauthorized, $"{action} was refused (HTTP {c.Status}): {ApiMessage(c) ?? FirstLine(c.Message)} Check OPENAI_API_KEY and the endpoint.", inner: e);
+            return new TrainingException(TrainingDiagnostics.Unauthorized, $"{action} was refused (HTTP {c.Status}): {ApiMessage(c) ?? FirstLine(c.Message)} Check OPENAI_API_KEY and the endpoint.", inner: e);
         if (e is ClientResultException r && r.Status != 0)
-            return new TrainingException(TrainingErrorCodes.ApiError, $"{action} failed: HTTP {r.Status}: {ApiMessage(r) ?? FirstLine(r.Message)}", inner: e);
-        return new TrainingException(TrainingErrorCodes.Unreachable, $"{action} failed: the endpoint could not be reached ({Describe(e)}).", inner: e);
+            return new TrainingException(TrainingDiagnostics.ApiError, $"{action} failed: HTTP {r.Status}: {ApiMessage(r) ?? FirstLine(r.Message)}", inner: e);
+        return new TrainingException(TrainingDiagnostics.Unreachable, $"{action} failed: the endpoint could not be reached ({Describe(e)}).", inner: e);
     }
 
     private static string FirstLine(string s)

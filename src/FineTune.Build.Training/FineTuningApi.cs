@@ -8,6 +8,7 @@ using System.Text.Json.Nodes;
 using OpenAI;
 using OpenAI.Files;
 using OpenAI.FineTuning;
+using FineTune.Build.Diagnostics;
 
 // The library marks fine-tuning, the Uploads API and multipart content as evaluation APIs (OPENAI001, SCME0004);
 // they are the documented way to reach these endpoints, so this file (and only this file) opts in.
@@ -129,7 +130,7 @@ public sealed class FineTuningApi
         if (Uri.TryCreate(endpoint.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             && string.IsNullOrEmpty(uri.UserInfo))
             return uri;
-        throw new TrainingException(TrainingErrorCodes.InvalidEndpoint, $"The endpoint '{endpoint}' is not an absolute http(s) URL such as https://api.openai.com/v1.");
+        throw new TrainingException(TrainingDiagnostics.InvalidEndpoint, $"The endpoint '{endpoint}' is not an absolute http(s) URL such as https://api.openai.com/v1.");
     }
 
     // ---- files ----------------------------------------------------------------------------------------------
@@ -189,7 +190,7 @@ public sealed class FineTuningApi
         var completed = await _files.CompleteUploadAsync(uploadId, BinaryContent.Create(BinaryData.FromString(complete.ToJsonString())), options).ConfigureAwait(false);
         using var doc = JsonDocument.Parse(completed.GetRawResponse().Content.ToMemory());
         if (!doc.RootElement.TryGetProperty("file", out var file) || file.ValueKind != JsonValueKind.Object)
-            throw new TrainingException(TrainingErrorCodes.UploadFailed, $"The upload {uploadId} of {filename} completed without a file.");
+            throw new TrainingException(TrainingDiagnostics.UploadFailed, $"The upload {uploadId} of {filename} completed without a file.");
         return new RemoteFile(
             file.GetProperty("id").GetString()!,
             file.TryGetProperty("filename", out var n) ? n.GetString() ?? filename : filename,

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
+using FineTune.Build.Diagnostics;
 
 namespace FineTune.Build.Training;
 
@@ -19,7 +20,7 @@ internal static class CommandTrainer
     public static async Task<TrainingResult> RunAsync(TrainingRequest request, RedactingTrainingLog log, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.TrainCommand))
-            throw new TrainingException(TrainingErrorCodes.MissingTrainCommand, "FineTuneTrainer=Command needs FineTuneTrainCommand, for example: python train.py --data {train} --base {model}.");
+            throw new TrainingException(TrainingDiagnostics.MissingTrainCommand, "FineTuneTrainer=Command needs FineTuneTrainCommand, for example: python train.py --data {train} --base {model}.");
         var fp = DatasetFingerprint.Compute(request, "Command");
         var lockPath = request.ResolvedLockFilePath;
         var name = request.DatasetName;
@@ -85,7 +86,7 @@ internal static class CommandTrainer
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
-            throw new TrainingException(TrainingErrorCodes.TrainCommandFailed, $"{name}: the training command could not start: {e.Message}", inner: e);
+            throw new TrainingException(TrainingDiagnostics.TrainCommandFailed, $"{name}: the training command could not start: {e.Message}", inner: e);
         }
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -104,7 +105,7 @@ internal static class CommandTrainer
         {
             string output;
             lock (gate) output = string.Join("\n", tail);
-            throw new TrainingException(TrainingErrorCodes.TrainCommandFailed,
+            throw new TrainingException(TrainingDiagnostics.TrainCommandFailed,
                 string.Create(CultureInfo.InvariantCulture, $"{name}: the training command exited with code {process.ExitCode}.") + (output.Length > 0 ? " Last output:\n" + output : ""));
         }
 

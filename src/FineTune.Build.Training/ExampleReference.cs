@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using FineTune.Build.Diagnostics;
 
 namespace FineTune.Build.Training;
 
@@ -23,11 +24,11 @@ public static class ExampleReference
 
     /// <summary>The request's locator (the compiler's source map), else line N of the compiled file: the API counts
     /// examples from 1 in file order, one per line.</summary>
-    public static SourceLocation? Locate(TrainingRequest request, int number, string kind)
+    public static Location? Locate(TrainingRequest request, int number, string kind)
     {
         var located = request.ExampleLocator?.Invoke(number, kind);
         if (located is not null) return located;
         var file = kind == "validation" ? request.ValidationFile : request.TrainFile;
-        return string.IsNullOrEmpty(file) || number < 1 ? null : new SourceLocation(file!, number, 1);
+        return string.IsNullOrEmpty(file) || number < 1 ? null : new Location(file!, number, 1);
     }
 }

@@ -1,3 +1,5 @@
+using FineTune.Build.Diagnostics;
+
 namespace FineTune.Build.Training;
 
 /// <summary>
@@ -34,7 +36,7 @@ internal sealed class ProjectLock : IDisposable
             }
             catch (IOException e)
             {
-                throw new TrainingException(TrainingErrorCodes.LockTimeout, $"Another publish of this project held '{path}' for more than {timeout}; try again when it has finished.", inner: e);
+                throw new TrainingException(TrainingDiagnostics.LockTimeout, $"Another publish of this project held '{path}' for more than {timeout}; try again when it has finished.", inner: e);
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using FineTune.Build.Diagnostics;
 
 namespace FineTune.Build.Training;
 
@@ -12,7 +13,7 @@ public static class TrainingSettings
         if (IsAuto(value)) return null;
         if (int.TryParse(value!.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max)
             return n;
-        throw new TrainingException(TrainingErrorCodes.InvalidSetting, $"{name} must be 'auto' or a whole number from {min} to {max}, not '{value}'.");
+        throw new TrainingException(TrainingDiagnostics.InvalidSetting, $"{name} must be 'auto' or a whole number from {min} to {max}, not '{value}'.");
     }
 
     /// <summary>Empty or "auto": null.</summary>
@@ -21,7 +22,7 @@ public static class TrainingSettings
         if (IsAuto(value)) return null;
         if (double.TryParse(value!.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d > minExclusive && d <= max && !double.IsNaN(d))
             return d;
-        throw new TrainingException(TrainingErrorCodes.InvalidSetting, $"{name} must be 'auto' or a number above {minExclusive.ToString(CultureInfo.InvariantCulture)} and at most {max.ToString(CultureInfo.InvariantCulture)}, not '{value}'.");
+        throw new TrainingException(TrainingDiagnostics.InvalidSetting, $"{name} must be 'auto' or a number above {minExclusive.ToString(CultureInfo.InvariantCulture)} and at most {max.ToString(CultureInfo.InvariantCulture)}, not '{value}'.");
     }
 
     public static int? ParseSeed(string? value)
@@ -29,28 +30,28 @@ public static class TrainingSettings
         if (string.IsNullOrWhiteSpace(value)) return null;
         if (int.TryParse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0)
             return n;
-        throw new TrainingException(TrainingErrorCodes.InvalidSetting, $"FineTuneSeed must be a whole number from 0 to {int.MaxValue}, not '{value}'.");
+        throw new TrainingException(TrainingDiagnostics.InvalidSetting, $"FineTuneSeed must be a whole number from 0 to {int.MaxValue}, not '{value}'.");
     }
 
     public static string ParseMethod(string? value)
     {
         var method = string.IsNullOrWhiteSpace(value) ? "supervised" : value.Trim().ToLowerInvariant();
         if (method is "supervised" or "dpo") return method;
-        throw new TrainingException(TrainingErrorCodes.InvalidMethod, $"FineTuneMethod must be 'supervised' or 'dpo', not '{value}'.");
+        throw new TrainingException(TrainingDiagnostics.InvalidMethod, TrainingDiagnostics.InvalidMethod.FormatMessage(value));
     }
 
     public static string ParseTrainer(string? value)
     {
         if (string.IsNullOrWhiteSpace(value) || value.Trim().Equals("Api", StringComparison.OrdinalIgnoreCase)) return "Api";
         if (value.Trim().Equals("Command", StringComparison.OrdinalIgnoreCase)) return "Command";
-        throw new TrainingException(TrainingErrorCodes.InvalidTrainer, $"FineTuneTrainer must be 'Api' or 'Command', not '{value}'.");
+        throw new TrainingException(TrainingDiagnostics.InvalidTrainer, TrainingDiagnostics.InvalidTrainer.FormatMessage(value));
     }
 
     public static bool ParseBool(string name, string? value, bool fallback)
     {
         if (string.IsNullOrWhiteSpace(value)) return fallback;
         if (bool.TryParse(value.Trim(), out var b)) return b;
-        throw new TrainingException(TrainingErrorCodes.InvalidSetting, $"{name} must be true or false, not '{value}'.");
+        throw new TrainingException(TrainingDiagnostics.InvalidSetting, $"{name} must be true or false, not '{value}'.");
     }
 
     private static readonly Regex DurationPattern = new(@"^\s*(?<n>\d+(\.\d+)?)\s*(?<u>ms|s|m|min|h|d)?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
@@ -77,7 +78,7 @@ public static class TrainingSettings
             };
             if (result > TimeSpan.Zero) return result;
         }
-        throw new TrainingException(TrainingErrorCodes.InvalidSetting, $"{name} must be a positive duration such as 90, 90s, 30m, 2h or 01:30:00, not '{value}'.");
+        throw new TrainingException(TrainingDiagnostics.InvalidSetting, $"{name} must be a positive duration such as 90, 90s, 30m, 2h or 01:30:00, not '{value}'.");
     }
 
     private static bool IsAuto(string? value) =>

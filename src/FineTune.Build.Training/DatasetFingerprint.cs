@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using FineTune.Build.Diagnostics;
 
 namespace FineTune.Build.Training;
 
@@ -69,7 +70,7 @@ public sealed class DatasetFingerprint
     public static CompiledFile HashFile(string kind, string path)
     {
         if (!File.Exists(path))
-            throw new TrainingException(TrainingErrorCodes.MissingCompiledFile, $"The compiled {kind} file '{path}' does not exist; build the project first.");
+            throw new TrainingException(TrainingDiagnostics.MissingCompiledFile, $"The compiled {kind} file '{path}' does not exist; build the project first.");
         using var stream = File.OpenRead(path);
         var hash = SHA256.HashData(stream);
         return new CompiledFile(kind, Path.GetFullPath(path), Convert.ToHexString(hash).ToLowerInvariant(), stream.Length);

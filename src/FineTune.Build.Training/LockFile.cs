@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FineTune.Build.Diagnostics;
 
 namespace FineTune.Build.Training;
 
@@ -158,7 +159,7 @@ public sealed class LockFile
         }
         catch (IOException e)
         {
-            throw new TrainingException(TrainingErrorCodes.InvalidLockFile, $"Cannot read '{path}': {e.Message}", new SourceLocation(path, 0, 0), e);
+            throw new TrainingException(TrainingDiagnostics.InvalidLockFile, $"Cannot read '{path}': {e.Message}", new Location(path, 0, 0), e);
         }
         return Parse(text, path);
     }
@@ -173,14 +174,14 @@ public sealed class LockFile
         catch (JsonException e)
         {
             // A merge conflict shows up here too.
-            throw new TrainingException(TrainingErrorCodes.InvalidLockFile,
+            throw new TrainingException(TrainingDiagnostics.InvalidLockFile,
                 $"'{Path.GetFileName(path)}' is not valid JSON ({e.Message}); resolve any merge conflict or delete the broken entry.",
-                new SourceLocation(path, (int)(e.LineNumber ?? -1) + 1, (int)(e.BytePositionInLine ?? -1) + 1), e);
+                new Location(path, (int)(e.LineNumber ?? -1) + 1, (int)(e.BytePositionInLine ?? -1) + 1), e);
         }
         if (node is not JsonObject root || root["datasets"] is not (JsonObject or null))
-            throw new TrainingException(TrainingErrorCodes.InvalidLockFile, $"'{Path.GetFileName(path)}' must be an object with a 'datasets' object.", new SourceLocation(path, 1, 1));
+            throw new TrainingException(TrainingDiagnostics.InvalidLockFile, $"'{Path.GetFileName(path)}' must be an object with a 'datasets' object.", new Location(path, 1, 1));
         if (root["version"] is JsonValue v && v.TryGetValue<int>(out var version) && version > SchemaVersion)
-            throw new TrainingException(TrainingErrorCodes.InvalidLockFile, $"'{Path.GetFileName(path)}' has schema version {version}; this FineTune.Build understands {SchemaVersion}. Update the SDK.", new SourceLocation(path, 1, 1));
+            throw new TrainingException(TrainingDiagnostics.InvalidLockFile, $"'{Path.GetFileName(path)}' has schema version {version}; this FineTune.Build understands {SchemaVersion}. Update the SDK.", new Location(path, 1, 1));
         root["datasets"] ??= new JsonObject();
         root["version"] = SchemaVersion;
         return new LockFile(root);
@@ -269,7 +270,7 @@ public sealed class LockFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new TrainingException(TrainingErrorCodes.WriteFailed, $"Cannot write '{path}': {e.Message}", inner: e);
+            throw new TrainingException(TrainingDiagnostics.WriteFailed, $"Cannot write '{path}': {e.Message}", inner: e);
         }
     }
 }
