@@ -214,6 +214,9 @@ public sealed class ReportWriterTests
         CollectionAssert.AreEqual(new[] { "FT4030", "FT6001" }, rules.Select(r => r.GetProperty("id").GetString()).ToArray());
         Assert.AreEqual("warning", rules[1].GetProperty("defaultConfiguration").GetProperty("level").GetString());
         StringAssert.Contains(rules[1].GetProperty("help").GetProperty("text").GetString(), "docs/rules.md#ft6001");
+        Assert.AreEqual(DiagnosticCodes.DuplicateExample.HelpLink, rules[1].GetProperty("helpUri").GetString());
+        StringAssert.EndsWith(rules[1].GetProperty("helpUri").GetString(), "/docs/rules.md#ft6001");
+        Assert.AreEqual("An exact duplicate of an earlier example", rules[1].GetProperty("fullDescription").GetProperty("text").GetString());
 
         var results = runs[0].GetProperty("results").EnumerateArray().ToList();
         Assert.HasCount(2, results);

@@ -115,6 +115,30 @@ public sealed class PublishTrainingTests
     }
 
     [TestMethod]
+    public async Task WarningsAsErrors_FT7021_FailsThePublishBeforeAnyRequest_AndNoWarnHidesIt()
+    {
+        await using var server = await FakeOpenAIServer.StartAsync();
+        var project = NewProject();
+        var binlog = project.PathOf("promoted.binlog");
+
+        var promoted = project.Publish(Env(server), Args(binlog, "-p:FineTuneBeta=0.2", "-p:WarningsAsErrors=FT7021"));
+
+        Assert.AreNotEqual(0, promoted.ExitCode, promoted.ToString());
+        StringAssert.Contains(promoted.Output, "error FT7021: FineTuneBeta applies only to FineTuneMethod=dpo; it is ignored.");
+        StringAssert.Contains(promoted.Output, "ads.proj");
+        Assert.IsEmpty(server.Requests, string.Join(", ", server.Requests));
+        Assert.IsFalse(File.Exists(LockPath(project)));
+        Assert.IsTrue(Contains(BinlogBytes(binlog), "docs/rules.md#ft7021"), "the error carries its help link");
+        AssertNoCanary(project, promoted, binlog);
+
+        var hidden = project.Publish(Env(server), Args(project.PathOf("hidden.binlog"), "-p:FineTuneBeta=0.2", "-p:NoWarn=FT7021"));
+
+        Assert.AreEqual(0, hidden.ExitCode, hidden.ToString());
+        Assert.DoesNotContain("FT7021", hidden.Output);
+        Assert.HasCount(1, server.Jobs);
+    }
+
+    [TestMethod]
     public async Task FailedJob_IsABuildErrorWithTheApiReason_AtTheNamedExample()
     {
         await using var server = await FakeOpenAIServer.StartAsync();
