@@ -95,7 +95,7 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Malformed input is always a located diagnostic; reaching here is a bug. Outputs were not replaced.
-            Log.LogError(null, DiagnosticCodes.InternalError.Code, null, ProjectFile, 0, 0, 0, 0,
+            Log.LogError(null, DiagnosticCodes.InternalError.Code, null, DiagnosticCodes.InternalError.HelpLink, ProjectFile, 0, 0, 0, 0,
                 $"FineTune.Build failed unexpectedly ({ex.GetType().Name}: {ex.Message}). Please report it with the stack trace (build with -v:d).");
             Log.LogMessage(MessageImportance.Low, ex.ToString());
             return false;
