@@ -26,6 +26,11 @@ public sealed class YamlSourceReader
     private long _aliases;
     private int _level;
 
+    // Anchors whose values are being read, and anchors whose values were skipped after a limit: an alias to one of
+    // those repeats that error instead of calling the anchor undefined (which would end reading the file).
+    private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DiagnosticDescriptor> _skipped = new(StringComparer.Ordinal);
+
     /// <summary>A node with an anchor, with the expanded size, alias uses and height it adds wherever it is aliased.</summary>
     private readonly record struct Anchored(Node Node, long Size, long Aliases, int Height);
 
@@ -152,6 +157,7 @@ public sealed class YamlSourceReader
 
                     _parser.Consume<DocumentStart>();
                     _anchors.Clear();
+                    _skipped.Clear();
                     if (_parser.Accept<SequenceStart>(out _))
                     {
                         _parser.Consume<SequenceStart>();
@@ -311,6 +317,12 @@ public sealed class YamlSourceReader
         catch (ReaderLimitException ex) when (!ex.StopsFile)
         {
             _diagnostics.Report(ex.Descriptor, _source.Path, ex.Line, ex.Column, ex.Message);
+            foreach (var name in _pending)
+            {
+                _skipped[name] = ex.Descriptor;
+            }
+
+            _pending.Clear();
             SkipTo(level);
             return null;
         }
@@ -345,7 +357,13 @@ public sealed class YamlSourceReader
     {
         if (_parser.TryConsume<AnchorAlias>(out var alias))
         {
-            if (!_anchors.TryGetValue(alias.Value.Value, out var target))
+            if (!_anchors.TryGetValue(alias.Value.Value, out var target) && _skipped.TryGetValue(alias.Value.Value, out var skipped))
+            {
+                throw new ReaderLimitException(skipped, (int)alias.Start.Line, (int)alias.Start.Column,
+                    $"The alias *{alias.Value.Value} refers to a value that was skipped after error {skipped.Code}: fix that value. This example is skipped.");
+            }
+
+            if (target.Node is null)
             {
                 throw new YamlException(alias.Start, alias.End, $"The alias *{alias.Value.Value} refers to no anchor defined before it.");
             }
@@ -369,6 +387,10 @@ public sealed class YamlSourceReader
 
         var sizeBefore = _size;
         var aliasesBefore = _aliases;
+        if (_parser.Current is NodeEvent { Anchor.IsEmpty: false } anchored)
+        {
+            _pending.Add(anchored.Anchor.Value);
+        }
         if (_parser.TryConsume<Scalar>(out var scalar))
         {
             if (scalar.Value.Length > _limits.MaxValueBytes)
@@ -393,7 +415,12 @@ public sealed class YamlSourceReader
         var open = _parser.Current;
         if (open is SequenceStart or MappingStart && depth > _limits.MaxNestingDepth)
         {
-            throw Limit(DiagnosticCodes.NestingTooDeep, open.Start, $"Lists and mappings are nested more than {_limits.MaxNestingDepth} levels deep here", _limits.MaxNestingDepth, ReaderLimits.PropertyNames.MaxNestingDepth);
+            // Skipping the rest is not safe: YamlDotNet's scanner takes time quadratic in the depth of what follows.
+            throw new ReaderLimitException(DiagnosticCodes.NestingTooDeep, (int)open.Start.Line, (int)open.Start.Column,
+                $"Lists and mappings are nested more than {_limits.MaxNestingDepth} levels deep here, over the limit of {_limits.MaxNestingDepth} ({ReaderLimits.PropertyNames.MaxNestingDepth}): flatten it or raise {ReaderLimits.PropertyNames.MaxNestingDepth}. The rest of this file is not read.")
+            {
+                StopsFile = true,
+            };
         }
 
         if (_parser.TryConsume<SequenceStart>(out var sequence))
@@ -549,6 +576,8 @@ public sealed class YamlSourceReader
     {
         if (!anchor.IsEmpty)
         {
+            _pending.Remove(anchor.Value);
+            _skipped.Remove(anchor.Value);
             _anchors[anchor.Value] = new Anchored(node, _size - sizeBefore, _aliases - aliasesBefore, height);
         }
     }

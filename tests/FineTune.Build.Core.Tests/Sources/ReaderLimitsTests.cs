@@ -23,16 +23,15 @@ public sealed class ReaderLimitsTests
         => diagnostics.Diagnostics.First(d => d.Code == code).Message;
 
     [TestMethod]
-    public void Yaml_NestingDeeperThanLimit_IsFT1010_AndTheNextExampleIsRead()
+    public void Yaml_NestingDeeperThanLimit_IsFT1010_AndStopsTheFile()
     {
         var (records, diagnostics) = ReadWith("data.yaml",
             "- prompt: [[[[[x]]]]]\n  completion: b\n- prompt: a\n  completion: b\n",
             ReaderLimits.Default with { MaxNestingDepth = 4 });
 
-        Assert.AreEqual("FT1010(1,18)", Codes(diagnostics));
+        Assert.AreEqual("FT1010(1,14)", Codes(diagnostics));
         StringAssert.Contains(Message(diagnostics, "FT1010"), "FineTuneMaxNestingDepth");
-        Assert.AreEqual(1, records.Count);
-        Assert.AreEqual(4, records[0].Node.Line);
+        Assert.AreEqual(0, records.Count);
     }
 
     [TestMethod]
@@ -83,7 +82,7 @@ public sealed class ReaderLimitsTests
             "x-t: &t " + new string('y', 50) + "\nexamples:\n- prompt: [*t, *t, *t]\n  completion: b\n",
             ReaderLimits.Default with { MaxExampleBytes = 120 });
 
-        Assert.AreEqual("FT1016(3,16)", Codes(diagnostics));
+        Assert.AreEqual("FT1016(3,20)", Codes(diagnostics));
         StringAssert.Contains(Message(diagnostics, "FT1016"), "FineTuneMaxExampleBytes");
         Assert.AreEqual(0, records.Count);
     }
@@ -151,7 +150,7 @@ public sealed class ReaderLimitsTests
             "{\"prompt\": \"a\", \"completion\": \"b\", \"x\": {\"a\": 1, \"b\": 2, \"c\": 3, \"d\": 4}}\n",
             ReaderLimits.Default with { MaxKeysPerObject = 3 });
 
-        Assert.AreEqual("FT1012(1,43)", Codes(diagnostics));
+        Assert.AreEqual("FT1012(1,41)", Codes(diagnostics));
         Assert.AreEqual(0, records.Count);
     }
 
@@ -162,7 +161,7 @@ public sealed class ReaderLimitsTests
         var (records, diagnostics) = ReadWith("data.jsonl", "{\"messages\": [" + messages + "]}\n",
             ReaderLimits.Default with { MaxMessagesPerExample = 4 });
 
-        Assert.AreEqual("FT1013(1,15)", Codes(diagnostics));
+        Assert.AreEqual("FT1013(1,14)", Codes(diagnostics));
         StringAssert.Contains(Message(diagnostics, "FT1013"), "FineTuneMaxMessagesPerExample");
         Assert.AreEqual(0, records.Count);
     }
@@ -176,7 +175,7 @@ public sealed class ReaderLimitsTests
             ReaderLimits.Default with { MaxLineBytes = 1000 });
 
         Assert.AreEqual("FT1015(1,1)", Codes(diagnostics));
-        StringAssert.Contains(Message(diagnostics, "FT1015"), "300034 bytes");
+        StringAssert.Contains(Message(diagnostics, "FT1015"), "300033 bytes");
         Assert.AreEqual(1, records.Count);
         Assert.AreEqual(2, records[0].Node.Line);
     }
@@ -244,7 +243,7 @@ public sealed class ReaderLimitsTests
 
         Assert.AreEqual("", Codes(diagnostics));
         var completion = records[0].Node.Get("completion")!;
-        Assert.AreEqual((4, 4), (completion.Line, completion.Column));
+        Assert.AreEqual((5, 4), (completion.Line, completion.Column));
         var prompt = records[0].Node.Get("prompt")!;
         Assert.AreEqual((3, 4), (prompt.Line, prompt.Column));
     }
