@@ -41,6 +41,14 @@ public static class CompileCommands
             ("--assistant-template", "AssistantTemplate for CSV/TSV sources."),
             ("--no-warn", "Codes to suppress (NoWarn), separated by ';' or ','."),
             ("--warn-as-error", "Codes to treat as errors (WarningsAsErrors)."),
+            ("--max-nesting-depth", "FineTuneMaxNestingDepth: deepest nesting in one example (default 64, at most 1000)."),
+            ("--max-aliases", "FineTuneMaxAliases: YAML aliases used by one example (default 1000)."),
+            ("--max-keys-per-object", "FineTuneMaxKeysPerObject: keys of one mapping or object (default 10000)."),
+            ("--max-messages-per-example", "FineTuneMaxMessagesPerExample: messages of one chat example (default 10000)."),
+            ("--max-value-bytes", "FineTuneMaxValueBytes: characters of one scalar or cell (default 8388608)."),
+            ("--max-line-bytes", "FineTuneMaxLineBytes: bytes of one JSONL line or CSV/TSV row (default 16777216)."),
+            ("--max-example-bytes", "FineTuneMaxExampleBytes: size of one example, YAML aliases expanded (default 16777216)."),
+            ("--max-examples-per-file", "FineTuneMaxExamplesPerFile: examples of one source file (default 5000000)."),
         }.ToDictionary(o => o.Name, o => new Option<string?>(o.Name) { Description = o.Description });
         var name = new Option<string?>("--name", "-n") { Description = "FineTuneDatasetName (default: the folder's name)." };
         var outputDirectory = new Option<string?>("--output", "-o") { Description = "Output folder (default: ./bin/finetune)." };
@@ -98,6 +106,12 @@ public static class CompileCommands
                 LifecycleDate = Get("--lifecycle-date"),
                 WriteReports = write,
             };
+            // Each --max-* option sets the FineTuneMax* property of the same name.
+            foreach (var option in options.Keys.Where(o => o.StartsWith("--max-", StringComparison.Ordinal)))
+            {
+                settings.Limits["FineTune" + string.Concat(option[2..].Split('-').Select(w => char.ToUpperInvariant(w[0]) + w[1..]))] = Get(option);
+            }
+
             var metadata = new Dictionary<string, string?>
             {
                 ["PromptTemplate"] = Get("--prompt-template"),

@@ -51,6 +51,9 @@ public sealed class CompileSettings
 
     public bool WriteReports { get; set; } = true;
 
+    /// <summary>The reader limits as text, keyed by property name (FineTuneMaxNestingDepth, ...; see <see cref="ReaderLimits.PropertyNames"/>).</summary>
+    public Dictionary<string, string?> Limits { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Each source with its metadata (Format, Split, templates) as text.</summary>
     public List<(string Path, IReadOnlyDictionary<string, string?> Metadata)> Sources { get; } = [];
 
@@ -111,6 +114,7 @@ public sealed class CompileSettings
                 "FineTuneLifecycleDate", LifecycleDate, "a date as yyyy-MM-dd");
         }
 
+        var limits = ReaderLimits.Parse(Limits.GetValueOrDefault, (name, value, expected) => ok &= Check(false, name, value, expected));
         var sources = new List<SourceFile>();
         foreach (var (path, metadata) in Sources)
         {
@@ -136,6 +140,7 @@ public sealed class CompileSettings
                 SystemMessage = Value(metadata, "SystemMessage"),
                 UserTemplate = Value(metadata, "UserTemplate"),
                 AssistantTemplate = Value(metadata, "AssistantTemplate"),
+                Limits = limits,
             });
         }
 

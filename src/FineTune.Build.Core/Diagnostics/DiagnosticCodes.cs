@@ -26,6 +26,14 @@ public static class DiagnosticCodes
     public static readonly DiagnosticDescriptor InvalidDocumentShape = new("FT1007", Error, "Syntax", "A YAML document is neither a list of examples nor a mapping with an examples: list");
     public static readonly DiagnosticDescriptor DuplicateKey = new("FT1008", Error, "Syntax", "A key appears twice in one mapping");
     public static readonly DiagnosticDescriptor CommaInFlowMapping = new("FT1009", Warning, "Syntax", "An unquoted comma inside {...} split a YAML value");
+    public static readonly DiagnosticDescriptor NestingTooDeep = new("FT1010", Error, "Syntax", "Lists and mappings nested deeper than FineTuneMaxNestingDepth");
+    public static readonly DiagnosticDescriptor TooManyAliases = new("FT1011", Error, "Syntax", "An example uses more YAML aliases than FineTuneMaxAliases");
+    public static readonly DiagnosticDescriptor TooManyKeys = new("FT1012", Error, "Syntax", "A mapping or object with more keys than FineTuneMaxKeysPerObject");
+    public static readonly DiagnosticDescriptor TooManyMessages = new("FT1013", Error, "Syntax", "A chat example with more messages than FineTuneMaxMessagesPerExample");
+    public static readonly DiagnosticDescriptor ValueTooLarge = new("FT1014", Error, "Syntax", "A scalar or cell longer than FineTuneMaxValueBytes");
+    public static readonly DiagnosticDescriptor LineTooLong = new("FT1015", Error, "Syntax", "A JSONL line or CSV/TSV row longer than FineTuneMaxLineBytes");
+    public static readonly DiagnosticDescriptor ExampleTooLarge = new("FT1016", Error, "Syntax", "An example (YAML aliases expanded) larger than FineTuneMaxExampleBytes");
+    public static readonly DiagnosticDescriptor TooManyExamplesInFile = new("FT1017", Error, "Syntax", "A source file with more examples than FineTuneMaxExamplesPerFile");
 
     // FT2xxx: the example schema.
     public static readonly DiagnosticDescriptor UnknownKey = new("FT2001", Error, "Schema", "A key the target format does not have");

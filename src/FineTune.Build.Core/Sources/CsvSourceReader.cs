@@ -98,12 +98,41 @@ public sealed class CsvSourceReader
                         continue;
                     }
 
+                    if (ordinal >= _source.Limits.MaxExamplesPerFile)
+                    {
+                        _diagnostics.Report(DiagnosticCodes.TooManyExamplesInFile, _source.Path, row.LineNumberFrom, 1,
+                            $"This file has more than {_source.Limits.MaxExamplesPerFile} rows, the limit of {ReaderLimits.PropertyNames.MaxExamplesPerFile}: split the file or raise {ReaderLimits.PropertyNames.MaxExamplesPerFile}. The rest of this file is not read.");
+                        break;
+                    }
+
+                    if (row.Span.Length > _source.Limits.MaxLineBytes)
+                    {
+                        _diagnostics.Report(DiagnosticCodes.LineTooLong, _source.Path, row.LineNumberFrom, 1,
+                            $"This row is {row.Span.Length} characters, over the limit of {_source.Limits.MaxLineBytes} ({ReaderLimits.PropertyNames.MaxLineBytes}): shorten it or raise {ReaderLimits.PropertyNames.MaxLineBytes}. The row is skipped.");
+                        ordinal++;
+                        continue;
+                    }
+
                     example = ReadRow(row);
                 }
                 catch (InvalidDataException ex)
                 {
                     _diagnostics.Report(DiagnosticCodes.InvalidCsv, _source.Path, nextLine, 1,
                         $"{FirstLine(ex.Message)}: every row needs as many fields as the header ({_columns.Length}); quote fields that contain '{Printable(separator)}'.");
+                    yield break;
+                }
+                catch (NotSupportedException)
+                {
+                    // Sep holds a row in one buffer of at most 16,777,216 characters; a longer row (or a stray quote
+                    // that makes the rest of the file one field) cannot be read on.
+                    _diagnostics.Report(DiagnosticCodes.InvalidCsv, _source.Path, nextLine, 1,
+                        "A row from here is longer than 16,777,216 characters, the most the CSV/TSV reader can hold: look for a quote that is never closed (it makes the rest of the file one field), or split the data. The rest of this file is not read.");
+                    yield break;
+                }
+                catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IndexOutOfRangeException or OverflowException)
+                {
+                    _diagnostics.Report(DiagnosticCodes.InvalidCsv, _source.Path, nextLine, 1,
+                        $"The CSV/TSV reader could not read on from here ({FirstLine(ex.Message)}). The rest of this file is not read.");
                     yield break;
                 }
 
@@ -179,9 +208,19 @@ public sealed class CsvSourceReader
         var line = row.LineNumberFrom;
         var cells = new Cell[row.ColCount];
         var rowSpan = row.Span;
+        var position = new RowPosition(line);
         for (var i = 0; i < cells.Length; i++)
         {
-            cells[i] = ReadCell(rowSpan, row[i].Span, line);
+            var cellSpan = row[i].Span;
+            if (cellSpan.Length > _source.Limits.MaxValueBytes)
+            {
+                var (cellLine, cellColumn) = position.Advance(rowSpan, OffsetIn(rowSpan, cellSpan));
+                _diagnostics.Report(DiagnosticCodes.ValueTooLarge, _source.Path, cellLine, cellColumn,
+                    $"This cell is {cellSpan.Length} characters, over the limit of {_source.Limits.MaxValueBytes} ({ReaderLimits.PropertyNames.MaxValueBytes}): shorten it or raise {ReaderLimits.PropertyNames.MaxValueBytes}. The row is skipped.");
+                return null;
+            }
+
+            cells[i] = ReadCell(rowSpan, cellSpan, ref position);
             if (cells[i].Unterminated)
             {
                 _diagnostics.Report(DiagnosticCodes.InvalidCsv, _source.Path, cells[i].Line, cells[i].Column,
@@ -276,20 +315,49 @@ public sealed class CsvSourceReader
         public int TextColumn => Quoted ? Column + 1 : Column;
     }
 
-    /// <summary>Unquotes a cell and finds its physical line and column from its offset in the row's text.</summary>
-    private static Cell ReadCell(ReadOnlySpan<char> row, ReadOnlySpan<char> cell, int rowLine)
+    /// <summary>
+    /// Where the cells of a row are: line and column found from the previous cell's (cells come in order), so a
+    /// row of 50,000 cells is read in linear time rather than counting from the row start for each.
+    /// </summary>
+    private struct RowPosition(int rowLine)
+    {
+        private int _offset;
+        private int _line = rowLine;
+        private int _lastNewline = -1;
+
+        public (int Line, int Column) Advance(ReadOnlySpan<char> row, int offset)
+        {
+            if (offset > _offset)
+            {
+                var between = row[_offset..offset];
+                var newlines = between.Count('\n');
+                if (newlines > 0)
+                {
+                    _line += newlines;
+                    _lastNewline = _offset + between.LastIndexOf('\n');
+                }
+
+                _offset = offset;
+            }
+
+            return (_line, offset - _lastNewline);
+        }
+    }
+
+    private static int OffsetIn(ReadOnlySpan<char> row, ReadOnlySpan<char> cell)
     {
         // Sep's cells are slices of the row's buffer, so the distance between their starts is the cell's offset
         // (taken by reference: an empty span still points at its place in the row).
         var offset = (int)(System.Runtime.CompilerServices.Unsafe.ByteOffset(
             ref System.Runtime.InteropServices.MemoryMarshal.GetReference(row),
             ref System.Runtime.InteropServices.MemoryMarshal.GetReference(cell)) / sizeof(char));
-        offset = Math.Clamp(offset, 0, row.Length);
-        var before = row[..offset];
-        var newlines = before.Count('\n');
-        var lastNewline = before.LastIndexOf('\n');
-        var line = rowLine + newlines;
-        var column = offset - lastNewline;
+        return Math.Clamp(offset, 0, row.Length);
+    }
+
+    /// <summary>Unquotes a cell and finds its physical line and column from its offset in the row's text.</summary>
+    private static Cell ReadCell(ReadOnlySpan<char> row, ReadOnlySpan<char> cell, ref RowPosition position)
+    {
+        var (line, column) = position.Advance(row, OffsetIn(row, cell));
         if (cell.Length > 0 && cell[0] == '"')
         {
             var closed = cell.Length >= 2 && CountTrailingQuotes(cell) % 2 == 1;

@@ -23,17 +23,45 @@ public static class JsonlSourceReader
             yield break;
         }
 
-        using var lines = new Utf8LineReader(stream);
+        var limits = source.Limits;
+        using var lines = new Utf8LineReader(stream, maxLineBytes: limits.MaxLineBytes);
         var ordinal = 0;
         var syntaxErrors = 0;
         while (lines.TryReadLine(out var line, out var lineNumber))
         {
+            if (lines.LastLineTooLong)
+            {
+                diagnostics.Report(DiagnosticCodes.LineTooLong, source.Path, lineNumber, 1,
+                    $"This line is {lines.LastLineLength} bytes, over the limit of {limits.MaxLineBytes} ({ReaderLimits.PropertyNames.MaxLineBytes}): shorten it or raise {ReaderLimits.PropertyNames.MaxLineBytes}. The line is skipped.");
+                continue;
+            }
+
             if (IsBlank(line.Span))
             {
                 continue;
             }
 
-            var node = ParseLine(source.Path, line.Span, lineNumber, diagnostics);
+            if (ordinal >= limits.MaxExamplesPerFile)
+            {
+                diagnostics.Report(DiagnosticCodes.TooManyExamplesInFile, source.Path, lineNumber, 1,
+                    $"This file has more than {limits.MaxExamplesPerFile} examples, the limit of {ReaderLimits.PropertyNames.MaxExamplesPerFile}: split the file or raise {ReaderLimits.PropertyNames.MaxExamplesPerFile}. The rest of this file is not read.");
+                yield break;
+            }
+
+            if (line.Length > limits.MaxExampleBytes)
+            {
+                diagnostics.Report(DiagnosticCodes.ExampleTooLarge, source.Path, lineNumber, 1,
+                    $"This example is {line.Length} bytes, over the limit of {limits.MaxExampleBytes} ({ReaderLimits.PropertyNames.MaxExampleBytes}): shorten it or raise {ReaderLimits.PropertyNames.MaxExampleBytes}. The line is skipped.");
+                continue;
+            }
+
+            var node = ParseLine(source.Path, line.Span, lineNumber, diagnostics, limits);
+            if (node is not null && !ExampleLimits.Check(node, source, diagnostics))
+            {
+                ordinal++;
+                continue;
+            }
+
             if (node is null)
             {
                 if (++syntaxErrors >= MaxSyntaxErrorsPerFile)
@@ -77,8 +105,9 @@ public static class JsonlSourceReader
     }
 
     /// <summary>Parses one line into an object node, or reports why it is not one and returns null.</summary>
-    internal static ObjectNode? ParseLine(string file, ReadOnlySpan<byte> line, int lineNumber, DiagnosticCollector diagnostics)
+    internal static ObjectNode? ParseLine(string file, ReadOnlySpan<byte> line, int lineNumber, DiagnosticCollector diagnostics, ReaderLimits? limits = null)
     {
+        limits ??= ReaderLimits.Default;
         var invalid = Utf8Text.FindInvalid(line);
         if (invalid >= 0)
         {
@@ -87,7 +116,9 @@ public static class JsonlSourceReader
             return null;
         }
 
-        var reader = new Utf8JsonReader(line, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        // The reader's own depth limit bounds ReadValue's recursion; columns advance with the tokens (linear in the line).
+        var reader = new Utf8JsonReader(line, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = limits.MaxNestingDepth });
+        var columns = new Utf8ColumnCursor();
         try
         {
             if (!reader.Read())
@@ -102,7 +133,7 @@ public static class JsonlSourceReader
                 return null;
             }
 
-            var node = (ObjectNode)ReadValue(ref reader, line, lineNumber, file, diagnostics);
+            var node = (ObjectNode)ReadValue(ref reader, line, lineNumber, file, diagnostics, limits, columns);
             if (reader.Read())
             {
                 diagnostics.Report(DiagnosticCodes.InvalidJson, file, lineNumber, Utf8Text.ColumnOf(line, (int)reader.TokenStartIndex),
@@ -112,11 +143,27 @@ public static class JsonlSourceReader
 
             return node;
         }
+        catch (ReaderLimitException ex)
+        {
+            diagnostics.Report(ex.Descriptor, file, ex.Line, ex.Column, ex.Message);
+            return null;
+        }
+        catch (JsonException ex) when (IsDepthError(ex))
+        {
+            diagnostics.Report(DiagnosticCodes.NestingTooDeep, file, lineNumber, columns.ColumnOf(line, (int)(ex.BytePositionInLine ?? 0)),
+                $"Lists and objects are nested more than {limits.MaxNestingDepth} levels deep here, over the limit of {limits.MaxNestingDepth} ({ReaderLimits.PropertyNames.MaxNestingDepth}): flatten it or raise {ReaderLimits.PropertyNames.MaxNestingDepth}. The line is skipped.");
+            return null;
+        }
         catch (InvalidOperationException)
         {
             // A string the reader cannot decode, such as a lone surrogate escape "\ud800".
             diagnostics.Report(DiagnosticCodes.InvalidJson, file, lineNumber, Utf8Text.ColumnOf(line, (int)reader.TokenStartIndex),
                 "This string is not valid Unicode (a lone surrogate escape such as \\ud800?): write the character itself or a complete surrogate pair.");
+            return null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException or IndexOutOfRangeException or NotSupportedException)
+        {
+            diagnostics.Report(DiagnosticCodes.InvalidJson, file, lineNumber, 1, $"Invalid JSON: the JSON reader could not read this line ({ex.Message}).");
             return null;
         }
         catch (JsonException ex)
@@ -132,21 +179,34 @@ public static class JsonlSourceReader
         }
     }
 
-    private static Node ReadValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int lineNumber, string file, DiagnosticCollector diagnostics)
+    private static Node ReadValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> line, int lineNumber, string file, DiagnosticCollector diagnostics, ReaderLimits limits, Utf8ColumnCursor columns)
     {
-        var column = Utf8Text.ColumnOf(line, (int)reader.TokenStartIndex);
+        var column = columns.ColumnOf(line, (int)reader.TokenStartIndex);
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
             {
                 var properties = new List<Property>();
+                HashSet<string>? names = null;
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                 {
-                    var keyColumn = Utf8Text.ColumnOf(line, (int)reader.TokenStartIndex);
+                    var keyColumn = columns.ColumnOf(line, (int)reader.TokenStartIndex);
                     var name = KeyName(ref reader);
                     reader.Read();
-                    var value = ReadValue(ref reader, line, lineNumber, file, diagnostics);
-                    if (ObjectNode.Contains(properties, name))
+                    var value = ReadValue(ref reader, line, lineNumber, file, diagnostics, limits, columns);
+                    if (properties.Count >= limits.MaxKeysPerObject)
+                    {
+                        throw new ReaderLimitException(DiagnosticCodes.TooManyKeys, lineNumber, column,
+                            $"This object has more than {limits.MaxKeysPerObject} keys, over the limit of {limits.MaxKeysPerObject} ({ReaderLimits.PropertyNames.MaxKeysPerObject}): make it smaller or raise {ReaderLimits.PropertyNames.MaxKeysPerObject}. The line is skipped.");
+                    }
+
+                    // A set once the object is large: a scan per key is quadratic in keys.
+                    if (names is null && properties.Count > 16)
+                    {
+                        names = new HashSet<string>(properties.Select(p => p.Name), StringComparer.Ordinal);
+                    }
+
+                    if (names?.Contains(name) ?? ObjectNode.Contains(properties, name))
                     {
                         diagnostics.Report(DiagnosticCodes.DuplicateKey, file, lineNumber, keyColumn,
                             $"The key '{name}' appears twice in this object: keep one.");
@@ -154,6 +214,7 @@ public static class JsonlSourceReader
                     }
 
                     properties.Add(new Property(name, lineNumber, keyColumn, value));
+                    names?.Add(name);
                 }
 
                 return new ObjectNode(properties, lineNumber, column);
@@ -164,13 +225,19 @@ public static class JsonlSourceReader
                 var items = new List<Node>();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    items.Add(ReadValue(ref reader, line, lineNumber, file, diagnostics));
+                    items.Add(ReadValue(ref reader, line, lineNumber, file, diagnostics, limits, columns));
                 }
 
                 return new ArrayNode(items, lineNumber, column);
             }
 
             case JsonTokenType.String:
+                if (reader.ValueSpan.Length > limits.MaxValueBytes)
+                {
+                    throw new ReaderLimitException(DiagnosticCodes.ValueTooLarge, lineNumber, column,
+                        $"This string is {reader.ValueSpan.Length} bytes, over the limit of {limits.MaxValueBytes} ({ReaderLimits.PropertyNames.MaxValueBytes}): shorten it or raise {ReaderLimits.PropertyNames.MaxValueBytes}. The line is skipped.");
+                }
+
                 return new ScalarNode(ScalarKind.String, reader.GetString()!, lineNumber, column);
             case JsonTokenType.Number:
                 return new ScalarNode(ScalarKind.Number, Encoding.UTF8.GetString(reader.ValueSpan), lineNumber, column);
@@ -217,6 +284,11 @@ public static class JsonlSourceReader
         JsonTokenType.Number => "a number",
         _ => token.ToString().ToLowerInvariant(),
     };
+
+    /// <summary>System.Text.Json's "maximum configured depth of N has been exceeded" (not "Expected depth to be zero").</summary>
+    private static bool IsDepthError(JsonException ex)
+        => ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
+            && (ex.Message.Contains("exceeded", StringComparison.OrdinalIgnoreCase) || ex.Message.Contains("maximum", StringComparison.OrdinalIgnoreCase));
 
     private static string TrimJsonMessage(string message)
     {

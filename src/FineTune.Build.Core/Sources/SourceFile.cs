@@ -45,6 +45,9 @@ public sealed class SourceFile
 
     public string? AssistantTemplate { get; init; }
 
+    /// <summary>The bounds the reader enforces on this file (FineTuneMax* properties).</summary>
+    public ReaderLimits Limits { get; init; } = ReaderLimits.Default;
+
     public bool HasChatTemplates => UserTemplate is not null || AssistantTemplate is not null || SystemMessage is not null;
 
     /// <summary>The syntax from Format metadata or the extension; null when neither names one we read.</summary>

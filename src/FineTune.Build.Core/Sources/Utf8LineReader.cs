@@ -3,13 +3,15 @@ using System.Buffers;
 namespace FineTune.Build.Sources;
 
 /// <summary>
-/// Reads a stream line by line as raw UTF-8 bytes (no decoding, no per-line string), splitting on '\n' and
-/// dropping a trailing '\r'. A UTF-8 BOM at the start is skipped. Lines of any length are supported; the buffer
-/// grows to the longest line, so memory is bounded by the longest line, not the file.
+/// Reads a stream line by line as raw UTF-8 bytes (no decoding, no per-line string). A line ends at '\n', "\r\n"
+/// or a lone '\r' (as YAML and CSV readers accept). A UTF-8 BOM at the start is skipped. The buffer grows to the
+/// longest line up to <c>maxLineBytes</c>; a longer line is skipped without being held whole
+/// (<see cref="LastLineTooLong"/>), so memory is bounded by the limit, not the file.
 /// </summary>
 internal sealed class Utf8LineReader : IDisposable
 {
     private readonly Stream _stream;
+    private readonly long _maxLineBytes;
     private byte[] _buffer;
     private int _start;
     private int _end;
@@ -17,32 +19,59 @@ internal sealed class Utf8LineReader : IDisposable
     private bool _first = true;
     private int _lineNumber;
 
-    public Utf8LineReader(Stream stream, int initialSize = 64 * 1024)
+    public Utf8LineReader(Stream stream, int initialSize = 64 * 1024, long maxLineBytes = 64L * 1024 * 1024)
     {
         _stream = stream;
+        _maxLineBytes = Math.Min(maxLineBytes, Array.MaxLength / 2);
         _buffer = ArrayPool<byte>.Shared.Rent(initialSize);
     }
+
+    /// <summary>True when the last line returned was longer than the limit: its bytes were dropped (the line is empty).</summary>
+    public bool LastLineTooLong { get; private set; }
+
+    /// <summary>The length in bytes of the last line returned, also when it was too long to keep.</summary>
+    public long LastLineLength { get; private set; }
 
     /// <summary>Returns the next line (valid until the next call) and its 1-based number.</summary>
     public bool TryReadLine(out ReadOnlyMemory<byte> line, out int lineNumber)
     {
         var scanFrom = _start;
+        long dropped = 0;
+        LastLineTooLong = false;
         while (true)
         {
-            var newline = Array.IndexOf(_buffer, (byte)'\n', scanFrom, _end - scanFrom);
-            if (newline >= 0)
+            var index = _buffer.AsSpan(scanFrom, _end - scanFrom).IndexOfAny((byte)'\n', (byte)'\r');
+            if (index >= 0)
             {
-                line = Trim(_start, newline);
-                _start = newline + 1;
+                index += scanFrom;
+                var next = index + 1;
+                if (_buffer[index] == (byte)'\r')
+                {
+                    if (next == _end && !_eof)
+                    {
+                        // A '\r' at the end of what is buffered: read on to see whether '\n' follows.
+                        scanFrom = index;
+                        Fill(ref scanFrom, ref dropped);
+                        continue;
+                    }
+
+                    if (next < _end && _buffer[next] == (byte)'\n')
+                    {
+                        next++;
+                    }
+                }
+
+                line = Finish(_start, index, dropped);
+                _start = next;
                 lineNumber = ++_lineNumber;
                 return true;
             }
 
             if (_eof)
             {
-                if (_start < _end)
+                if (_start < _end || dropped > 0)
                 {
-                    line = Trim(_start, _end);
+                    line = Finish(_start, _end, dropped);
                     _start = _end;
                     lineNumber = ++_lineNumber;
                     return true;
@@ -54,31 +83,42 @@ internal sealed class Utf8LineReader : IDisposable
             }
 
             scanFrom = _end;
-            Fill(ref scanFrom);
+            Fill(ref scanFrom, ref dropped);
         }
     }
 
-    private ReadOnlyMemory<byte> Trim(int start, int end)
+    private ReadOnlyMemory<byte> Finish(int start, int end, long dropped)
     {
         if (_first)
         {
             _first = false;
-            if (end - start >= 3 && _buffer[start] == 0xEF && _buffer[start + 1] == 0xBB && _buffer[start + 2] == 0xBF)
+            if (dropped == 0 && end - start >= 3 && _buffer[start] == 0xEF && _buffer[start + 1] == 0xBB && _buffer[start + 2] == 0xBF)
             {
                 start += 3;
             }
         }
 
-        if (end > start && _buffer[end - 1] == (byte)'\r')
+        LastLineLength = dropped + (end - start);
+        if (LastLineLength > _maxLineBytes)
         {
-            end--;
+            LastLineTooLong = true;
+            return ReadOnlyMemory<byte>.Empty;
         }
 
         return new ReadOnlyMemory<byte>(_buffer, start, end - start);
     }
 
-    private void Fill(ref int scanFrom)
+    private void Fill(ref int scanFrom, ref long dropped)
     {
+        // A line over the limit is not kept: drop what is buffered of it (keeping a final '\r') and count it.
+        if (_end - _start > _maxLineBytes)
+        {
+            var keep = _buffer[_end - 1] == (byte)'\r' ? 1 : 0;
+            dropped += _end - _start - keep;
+            _start = _end - keep;
+            scanFrom = _start;
+        }
+
         // Move the partial line to the front, grow when a single line fills the buffer, then read more.
         if (_start > 0)
         {
@@ -90,7 +130,7 @@ internal sealed class Utf8LineReader : IDisposable
 
         if (_end == _buffer.Length)
         {
-            var bigger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+            var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)_buffer.Length * 2, Array.MaxLength));
             Buffer.BlockCopy(_buffer, 0, bigger, 0, _end);
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = bigger;

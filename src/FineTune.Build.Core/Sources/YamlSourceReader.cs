@@ -15,14 +15,30 @@ public sealed class YamlSourceReader
 {
     private readonly SourceFile _source;
     private readonly DiagnosticCollector _diagnostics;
-    private readonly Dictionary<string, Node> _anchors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Anchored> _anchors = new(StringComparer.Ordinal);
+    private readonly ReaderLimits _limits;
     private IParser _parser = null!;
     private int _ordinal;
+
+    // The current example's expanded size and alias uses (aliased values counted in full, as they are uploaded),
+    // and how deep the parser is in lists and mappings (to skip the rest of an example that exceeded a limit).
+    private long _size;
+    private long _aliases;
+    private int _level;
+
+    // Anchors whose values are being read, and anchors whose values were skipped after a limit: an alias to one of
+    // those repeats that error instead of calling the anchor undefined (which would end reading the file).
+    private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DiagnosticDescriptor> _skipped = new(StringComparer.Ordinal);
+
+    /// <summary>A node with an anchor, with the expanded size, alias uses and height it adds wherever it is aliased.</summary>
+    private readonly record struct Anchored(Node Node, long Size, long Aliases, int Height);
 
     private YamlSourceReader(SourceFile source, DiagnosticCollector diagnostics)
     {
         _source = source;
         _diagnostics = diagnostics;
+        _limits = source.Limits;
     }
 
     public static IEnumerable<SourceRecord> Read(SourceFile source, DiagnosticCollector diagnostics)
@@ -43,7 +59,20 @@ public sealed class YamlSourceReader
             yield break;
         }
 
-        using var text = new StreamReader(stream, Utf8Text.StrictEncoding, detectEncodingFromByteOrderMarks: true);
+        var text = new BoundedTextReader(
+            new StreamReader(stream, Utf8Text.StrictEncoding, detectEncodingFromByteOrderMarks: true),
+            _limits.MaxValueBytes,
+            () => _parser.Current?.End.Index ?? 0);
+        using var disposeText = text;
+        text.TokenTooLong += () =>
+        {
+            var at = _parser.Current?.End ?? Mark.Empty;
+            throw new ReaderLimitException(DiagnosticCodes.ValueTooLarge, (int)Math.Max(1, at.Line), (int)Math.Max(1, at.Column),
+                $"A value (scalar or comment) after this point is longer than {_limits.MaxValueBytes} characters, the limit of {ReaderLimits.PropertyNames.MaxValueBytes}: shorten it or raise {ReaderLimits.PropertyNames.MaxValueBytes}. The rest of this file is not read.")
+            {
+                StopsFile = true,
+            };
+        };
         _parser = new Parser(text);
         while (true)
         {
@@ -66,6 +95,20 @@ public sealed class YamlSourceReader
                     "Invalid UTF-8 byte sequence: save the file as UTF-8.");
                 yield break;
             }
+            catch (ReaderLimitException ex)
+            {
+                // Only limits that leave the parser unusable (a value too long to scan, too many examples) get here.
+                _diagnostics.Report(ex.Descriptor, _source.Path, ex.Line, ex.Column, ex.Message);
+                yield break;
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or OverflowException or IndexOutOfRangeException)
+            {
+                // YamlDotNet's scanner throws these (not YamlException) on some malformed inputs: still a syntax error here.
+                var at = _parser.Current?.End ?? Mark.Empty;
+                _diagnostics.Report(DiagnosticCodes.InvalidYaml, _source.Path, (int)at.Line, (int)at.Column,
+                    $"YAML syntax error after this point: the YAML reader could not go on ({ex.Message}).");
+                yield break;
+            }
 
             if (!more)
             {
@@ -74,6 +117,13 @@ public sealed class YamlSourceReader
 
             if (example is not null)
             {
+                if (_ordinal >= _limits.MaxExamplesPerFile)
+                {
+                    _diagnostics.Report(DiagnosticCodes.TooManyExamplesInFile, _source.Path, example.Line, example.Column,
+                        $"This file has more than {_limits.MaxExamplesPerFile} examples, the limit of {ReaderLimits.PropertyNames.MaxExamplesPerFile}: split the file or raise {ReaderLimits.PropertyNames.MaxExamplesPerFile}. The rest of this file is not read.");
+                    yield break;
+                }
+
                 yield return new SourceRecord(example, _ordinal++);
             }
         }
@@ -107,6 +157,7 @@ public sealed class YamlSourceReader
 
                     _parser.Consume<DocumentStart>();
                     _anchors.Clear();
+                    _skipped.Clear();
                     if (_parser.Accept<SequenceStart>(out _))
                     {
                         _parser.Consume<SequenceStart>();
@@ -125,8 +176,8 @@ public sealed class YamlSourceReader
                     }
                     else
                     {
-                        var node = ReadNode();
-                        if (!(node is ScalarNode { Kind: ScalarKind.Plain or ScalarKind.Null } s && (s.Text.Length == 0 || s.Text is "~" or "null")))
+                        var node = ReadTop();
+                        if (node is not null && !(node is ScalarNode { Kind: ScalarKind.Plain or ScalarKind.Null } s && (s.Text.Length == 0 || s.Text is "~" or "null")))
                         {
                             Report(DiagnosticCodes.InvalidDocumentShape, node,
                                 "A YAML source must be a list of examples or a mapping with an 'examples:' list.");
@@ -144,10 +195,19 @@ public sealed class YamlSourceReader
                         continue;
                     }
 
-                    var item = ReadNode();
+                    var item = ReadTop();
+                    if (item is null)
+                    {
+                        return true;
+                    }
+
                     if (item is ObjectNode obj)
                     {
-                        example = obj;
+                        if (ExampleLimits.Check(obj, _source, _diagnostics))
+                        {
+                            example = obj;
+                        }
+
                         return true;
                     }
 
@@ -180,7 +240,13 @@ public sealed class YamlSourceReader
         var seen = false;
         while (!_parser.TryConsume<MappingEnd>(out _))
         {
-            var key = ReadNode();
+            var key = ReadTop();
+            if (key is null)
+            {
+                ReadTop();
+                continue;
+            }
+
             if (key is ScalarNode { Text: "examples" })
             {
                 seen = true;
@@ -190,8 +256,8 @@ public sealed class YamlSourceReader
                     return true;
                 }
 
-                var value = ReadNode();
-                if (!(value is ScalarNode { Kind: ScalarKind.Plain } empty && empty.Text.Length == 0))
+                var value = ReadTop();
+                if (value is not null && !(value is ScalarNode { Kind: ScalarKind.Plain } empty && empty.Text.Length == 0))
                 {
                     Report(DiagnosticCodes.InvalidDocumentShape, value, $"'examples:' must be a list of examples, not {value.KindName}.");
                 }
@@ -200,7 +266,7 @@ public sealed class YamlSourceReader
             }
 
             ReportUnknownTopLevel(key);
-            ReadNode();
+            ReadTop();
         }
 
         if (!seen)
@@ -214,9 +280,13 @@ public sealed class YamlSourceReader
 
     private void ReportTopLevelKey()
     {
-        var key = ReadNode();
-        ReportUnknownTopLevel(key);
-        ReadNode();
+        var key = ReadTop();
+        if (key is not null)
+        {
+            ReportUnknownTopLevel(key);
+        }
+
+        ReadTop();
     }
 
     private void ReportUnknownTopLevel(Node key)
@@ -231,20 +301,104 @@ public sealed class YamlSourceReader
             $"Unknown top-level key '{(key as ScalarNode)?.Text}': a YAML source's top level has only 'examples:' (and 'x-' keys for shared anchors).");
     }
 
-    private Node ReadNode()
+    /// <summary>
+    /// Reads one top-level value (an example, a top-level key or its value) with fresh limit counters. When it exceeds
+    /// a limit, reports that, skips the rest of the value (iteratively) and returns null; the file reads on.
+    /// </summary>
+    private Node? ReadTop()
+    {
+        _size = 0;
+        _aliases = 0;
+        var level = _level;
+        try
+        {
+            return ReadNode(1, out _);
+        }
+        catch (ReaderLimitException ex) when (!ex.StopsFile)
+        {
+            _diagnostics.Report(ex.Descriptor, _source.Path, ex.Line, ex.Column, ex.Message);
+            foreach (var name in _pending)
+            {
+                _skipped[name] = ex.Descriptor;
+            }
+
+            _pending.Clear();
+            SkipTo(level);
+            return null;
+        }
+    }
+
+    /// <summary>Consumes events until the parser is back at <paramref name="level"/> of nesting (no recursion).</summary>
+    private void SkipTo(int level)
+    {
+        while (_level > level)
+        {
+            var next = _parser.Consume<ParsingEvent>();
+            if (next is SequenceStart or MappingStart)
+            {
+                _level++;
+            }
+            else if (next is SequenceEnd or MappingEnd)
+            {
+                _level--;
+            }
+        }
+    }
+
+    private ReaderLimitException Limit(DiagnosticDescriptor descriptor, Mark at, string what, long limit, string property)
+        => new(descriptor, (int)at.Line, (int)at.Column,
+            $"{what}, over the limit of {limit} ({property}): {(descriptor == DiagnosticCodes.NestingTooDeep ? "flatten it" : "make it smaller")} or raise {property}. This example is skipped.");
+
+    /// <summary>
+    /// Reads a value at nesting <paramref name="depth"/> (an example is at 1) and gives its height (1 for a scalar).
+    /// Recursion is bounded: a list or mapping deeper than the nesting limit is an error before it is entered.
+    /// </summary>
+    private Node ReadNode(int depth, out int height)
     {
         if (_parser.TryConsume<AnchorAlias>(out var alias))
         {
-            if (_anchors.TryGetValue(alias.Value.Value, out var target))
+            if (!_anchors.TryGetValue(alias.Value.Value, out var target) && _skipped.TryGetValue(alias.Value.Value, out var skipped))
             {
-                return target;
+                throw new ReaderLimitException(skipped, (int)alias.Start.Line, (int)alias.Start.Column,
+                    $"The alias *{alias.Value.Value} refers to a value that was skipped after error {skipped.Code}: fix that value. This example is skipped.");
             }
 
-            throw new YamlException(alias.Start, alias.End, $"The alias *{alias.Value.Value} refers to no anchor defined before it.");
+            if (target.Node is null)
+            {
+                throw new YamlException(alias.Start, alias.End, $"The alias *{alias.Value.Value} refers to no anchor defined before it.");
+            }
+
+            // An alias repeats its value where it is used: count it as if written out.
+            _aliases += 1 + target.Aliases;
+            if (_aliases > _limits.MaxAliases)
+            {
+                throw Limit(DiagnosticCodes.TooManyAliases, alias.Start, $"This example uses {_aliases} YAML aliases (counting those inside aliased values)", _limits.MaxAliases, ReaderLimits.PropertyNames.MaxAliases);
+            }
+
+            AddSize(target.Size, alias.Start);
+            if (depth - 1 + target.Height > _limits.MaxNestingDepth)
+            {
+                throw Limit(DiagnosticCodes.NestingTooDeep, alias.Start, $"The alias *{alias.Value.Value} nests values {depth - 1 + target.Height} levels deep", _limits.MaxNestingDepth, ReaderLimits.PropertyNames.MaxNestingDepth);
+            }
+
+            height = target.Height;
+            return target.Node;
         }
 
+        var sizeBefore = _size;
+        var aliasesBefore = _aliases;
+        if (_parser.Current is NodeEvent { Anchor.IsEmpty: false } anchored)
+        {
+            _pending.Add(anchored.Anchor.Value);
+        }
         if (_parser.TryConsume<Scalar>(out var scalar))
         {
+            if (scalar.Value.Length > _limits.MaxValueBytes)
+            {
+                throw Limit(DiagnosticCodes.ValueTooLarge, scalar.Start, $"This value is {scalar.Value.Length} characters", _limits.MaxValueBytes, ReaderLimits.PropertyNames.MaxValueBytes);
+            }
+
+            AddSize(scalar.Value.Length + 1, scalar.Start);
             var explicitString = !scalar.Tag.IsEmpty && !scalar.Tag.IsNonSpecific && scalar.Tag.Value.EndsWith(":str", StringComparison.Ordinal);
             var kind = scalar.Style == ScalarStyle.Plain && !explicitString
                 ? ScalarKind.Plain
@@ -253,30 +407,61 @@ public sealed class YamlSourceReader
             {
                 IsBlock = scalar.Style is ScalarStyle.Literal,
             };
-            Remember(scalar.Anchor, node);
+            height = 1;
+            Remember(scalar.Anchor, node, sizeBefore, aliasesBefore, height);
             return node;
+        }
+
+        var open = _parser.Current;
+        if (open is SequenceStart or MappingStart && depth > _limits.MaxNestingDepth)
+        {
+            // Skipping the rest is not safe: YamlDotNet's scanner takes time quadratic in the depth of what follows.
+            throw new ReaderLimitException(DiagnosticCodes.NestingTooDeep, (int)open.Start.Line, (int)open.Start.Column,
+                $"Lists and mappings are nested more than {_limits.MaxNestingDepth} levels deep here, over the limit of {_limits.MaxNestingDepth} ({ReaderLimits.PropertyNames.MaxNestingDepth}): flatten it or raise {ReaderLimits.PropertyNames.MaxNestingDepth}. The rest of this file is not read.")
+            {
+                StopsFile = true,
+            };
         }
 
         if (_parser.TryConsume<SequenceStart>(out var sequence))
         {
+            _level++;
+            AddSize(1, sequence.Start);
             var items = new List<Node>();
+            var childHeight = 0;
             while (!_parser.TryConsume<SequenceEnd>(out _))
             {
-                items.Add(ReadNode());
+                items.Add(ReadNode(depth + 1, out var itemHeight));
+                childHeight = Math.Max(childHeight, itemHeight);
             }
 
+            _level--;
             var node = new ArrayNode(items, (int)sequence.Start.Line, (int)sequence.Start.Column);
-            Remember(sequence.Anchor, node);
+            height = childHeight + 1;
+            Remember(sequence.Anchor, node, sizeBefore, aliasesBefore, height);
             return node;
         }
 
         var start = _parser.Consume<MappingStart>();
+        _level++;
+        AddSize(1, start.Start);
         var properties = new List<Property>();
         var merged = new List<Property>();
+        // Duplicate checks by set once a mapping is large: a linear scan per key is quadratic in keys.
+        HashSet<string>? names = null;
+        HashSet<string>? mergedNames = null;
+        var keys = 0;
+        var maxHeight = 0;
         while (!_parser.TryConsume<MappingEnd>(out _))
         {
-            var key = ReadNode();
-            var value = ReadNode();
+            var key = ReadNode(depth + 1, out var keyHeight);
+            var value = ReadNode(depth + 1, out var valueHeight);
+            maxHeight = Math.Max(maxHeight, Math.Max(keyHeight, valueHeight));
+            if (++keys > _limits.MaxKeysPerObject)
+            {
+                throw Limit(DiagnosticCodes.TooManyKeys, start.Start, $"This mapping has more than {_limits.MaxKeysPerObject} keys", _limits.MaxKeysPerObject, ReaderLimits.PropertyNames.MaxKeysPerObject);
+            }
+
             if (key is not ScalarNode keyScalar)
             {
                 Report(DiagnosticCodes.WrongType, key, $"A key must be a plain name, not {key.KindName}.");
@@ -285,7 +470,7 @@ public sealed class YamlSourceReader
 
             if (keyScalar.Kind == ScalarKind.Plain && keyScalar.Text == "<<")
             {
-                Merge(merged, value);
+                Merge(merged, ref mergedNames, value);
                 continue;
             }
 
@@ -294,27 +479,52 @@ public sealed class YamlSourceReader
                 continue;
             }
 
-            if (ObjectNode.Contains(properties, keyScalar.Text))
+            if (Contains(properties, ref names, keyScalar.Text))
             {
                 Report(DiagnosticCodes.DuplicateKey, keyScalar, $"The key '{keyScalar.Text}' appears twice in this mapping: keep one.");
                 continue;
             }
 
             properties.Add(new Property(keyScalar.Text, keyScalar.Line, keyScalar.Column, value));
+            names?.Add(keyScalar.Text);
         }
+
+        _level--;
 
         // Merged keys (YAML merge, <<) apply only where the mapping does not set the key itself.
         foreach (var property in merged)
         {
-            if (!ObjectNode.Contains(properties, property.Name))
+            if (!Contains(properties, ref names, property.Name))
             {
                 properties.Add(property);
+                names?.Add(property.Name);
             }
         }
 
         var mappingNode = new ObjectNode(properties, (int)start.Start.Line, (int)start.Start.Column);
-        Remember(start.Anchor, mappingNode);
+        height = maxHeight + 1;
+        Remember(start.Anchor, mappingNode, sizeBefore, aliasesBefore, height);
         return mappingNode;
+    }
+
+    /// <summary>Whether <paramref name="properties"/> has the key: a scan while small, a set (built once) when large.</summary>
+    private static bool Contains(List<Property> properties, ref HashSet<string>? names, string name)
+    {
+        if (names is null && properties.Count > 16)
+        {
+            names = new HashSet<string>(properties.Select(p => p.Name), StringComparer.Ordinal);
+        }
+
+        return names?.Contains(name) ?? ObjectNode.Contains(properties, name);
+    }
+
+    private void AddSize(long size, Mark at)
+    {
+        _size += size;
+        if (_size > _limits.MaxExampleBytes)
+        {
+            throw Limit(DiagnosticCodes.ExampleTooLarge, at, $"This example is more than {_limits.MaxExampleBytes} characters with its YAML aliases expanded", _limits.MaxExampleBytes, ReaderLimits.PropertyNames.MaxExampleBytes);
+        }
     }
 
     /// <summary>
@@ -340,7 +550,7 @@ public sealed class YamlSourceReader
         return true;
     }
 
-    private void Merge(List<Property> merged, Node value)
+    private void Merge(List<Property> merged, ref HashSet<string>? mergedNames, Node value)
     {
         var sources = value is ArrayNode list ? list.Items : [value];
         foreach (var source in sources)
@@ -353,19 +563,22 @@ public sealed class YamlSourceReader
 
             foreach (var property in obj.Properties)
             {
-                if (!ObjectNode.Contains(merged, property.Name))
+                if (!Contains(merged, ref mergedNames, property.Name))
                 {
                     merged.Add(property);
+                    mergedNames?.Add(property.Name);
                 }
             }
         }
     }
 
-    private void Remember(AnchorName anchor, Node node)
+    private void Remember(AnchorName anchor, Node node, long sizeBefore, long aliasesBefore, int height)
     {
         if (!anchor.IsEmpty)
         {
-            _anchors[anchor.Value] = node;
+            _pending.Remove(anchor.Value);
+            _skipped.Remove(anchor.Value);
+            _anchors[anchor.Value] = new Anchored(node, _size - sizeBefore, _aliases - aliasesBefore, height);
         }
     }
 

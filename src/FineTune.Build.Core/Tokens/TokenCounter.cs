@@ -87,11 +87,67 @@ public sealed partial class TokenCounter
     /// <summary>Number of tokens in <paramref name="text"/>. Special tokens in the text count as one token each, as
     /// tiktoken does with <c>allowed_special="all"</c>; use <see cref="FindSpecialToken"/> to reject them.</summary>
     public int CountTokens(string? text) =>
-        string.IsNullOrEmpty(text) ? 0 : _tokenizer.CountTokens(text);
+        string.IsNullOrEmpty(text) ? 0 : CountTokens(text.AsSpan());
 
     /// <inheritdoc cref="CountTokens(string?)"/>
-    public int CountTokens(ReadOnlySpan<char> text) =>
-        text.IsEmpty ? 0 : _tokenizer.CountTokens(text);
+    public int CountTokens(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty)
+        {
+            return 0;
+        }
+
+        // BPE merges within one pre-token take time quadratic in its length, and a pre-token is a run of letters,
+        // of punctuation or of white space: 1 MB of one letter took minutes. Text with a run longer than
+        // LongRun is counted in pieces cut inside such runs (exact for normal text, which has no such run;
+        // within a few tokens per cut for the pathological case), so the time is linear in the length.
+        var cut = FindLongRunCut(text);
+        if (cut < 0)
+        {
+            return _tokenizer.CountTokens(text);
+        }
+
+        var total = 0;
+        while (cut >= 0)
+        {
+            total += _tokenizer.CountTokens(text[..cut]);
+            text = text[cut..];
+            cut = FindLongRunCut(text);
+        }
+
+        return total + (text.IsEmpty ? 0 : _tokenizer.CountTokens(text));
+    }
+
+    /// <summary>Runs of one character class longer than this are counted in pieces.</summary>
+    internal const int LongRun = 256;
+
+    /// <summary>
+    /// The offset at which to cut <paramref name="text"/>: <see cref="LongRun"/> characters into the first run of one
+    /// class (letters and marks, white space, or other symbols) longer than that; -1 when there is none.
+    /// </summary>
+    private static int FindLongRunCut(ReadOnlySpan<char> text)
+    {
+        var runStart = 0;
+        var runClass = -1;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            var charClass = char.IsLetter(c) || char.IsSurrogate(c) || System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.SpacingCombiningMark
+                ? 0
+                : char.IsWhiteSpace(c) ? 1 : char.IsDigit(c) ? 2 : 3;
+            if (charClass != runClass)
+            {
+                runClass = charClass;
+                runStart = i;
+            }
+            else if (i - runStart >= LongRun && charClass != 2 && !char.IsLowSurrogate(c))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     /// <summary>Token ids of <paramref name="text"/> (for reports and tests).</summary>
     public IReadOnlyList<int> EncodeToIds(string? text) =>
