@@ -45,6 +45,12 @@ public static class CompileCommands
         var name = new Option<string?>("--name", "-n") { Description = "FineTuneDatasetName (default: the folder's name)." };
         var outputDirectory = new Option<string?>("--output", "-o") { Description = "Output folder (default: ./bin/finetune)." };
         var warnAsErrors = new Option<bool>("--warnaserror") { Description = "TreatWarningsAsErrors." };
+        var allowSecret = new Option<string[]>("--allow-secret")
+        {
+            Description = "FineTuneSecretAllow: the fingerprint (sha256:...) of one reviewed FT6004 occurrence to waive; repeatable.",
+            Arity = ArgumentArity.ZeroOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
         var maxDiagnostics = new Option<int>("--max-diagnostics") { Description = "Errors and warnings to show (0: all).", DefaultValueFactory = _ => 100 };
 
         Command Make(string command, string description, bool write)
@@ -59,6 +65,7 @@ public static class CompileCommands
             c.Options.Add(name);
             c.Options.Add(warnAsErrors);
             c.Options.Add(maxDiagnostics);
+            c.Options.Add(allowSecret);
             if (write)
             {
                 c.Options.Add(outputDirectory);
@@ -98,6 +105,11 @@ public static class CompileCommands
                 LifecycleDate = Get("--lifecycle-date"),
                 WriteReports = write,
             };
+            foreach (var fingerprint in r.GetValue(allowSecret) ?? [])
+            {
+                settings.SecretAllowances.Add((fingerprint, "allowed on the command line"));
+            }
+
             var metadata = new Dictionary<string, string?>
             {
                 ["PromptTemplate"] = Get("--prompt-template"),

@@ -51,6 +51,12 @@ public sealed class CompileSettings
 
     public bool WriteReports { get; set; } = true;
 
+    /// <summary>
+    /// FineTuneSecretAllow items: the fingerprint FT6004 printed for a reviewed occurrence (item spec) and its Reason
+    /// metadata. A fingerprint is <c>sha256:</c> and 16 hex digits.
+    /// </summary>
+    public List<(string Fingerprint, string? Reason)> SecretAllowances { get; } = [];
+
     /// <summary>Each source with its metadata (Format, Split, templates) as text.</summary>
     public List<(string Path, IReadOnlyDictionary<string, string?> Metadata)> Sources { get; } = [];
 
@@ -111,6 +117,21 @@ public sealed class CompileSettings
                 "FineTuneLifecycleDate", LifecycleDate, "a date as yyyy-MM-dd");
         }
 
+        var allowances = new List<SecretAllowance>();
+        foreach (var (fingerprint, reason) in SecretAllowances)
+        {
+            var trimmed = fingerprint?.Trim() ?? "";
+            if (Check(System.Text.RegularExpressions.Regex.IsMatch(trimmed, "^sha256:[0-9a-fA-F]{16}$"), "FineTuneSecretAllow", fingerprint,
+                "the fingerprint an FT6004 message printed (sha256: and 16 hex digits)"))
+            {
+                allowances.Add(new SecretAllowance(trimmed, string.IsNullOrWhiteSpace(reason) ? null : reason!.Trim()));
+            }
+            else
+            {
+                ok = false;
+            }
+        }
+
         var sources = new List<SourceFile>();
         foreach (var (path, metadata) in Sources)
         {
@@ -165,6 +186,7 @@ public sealed class CompileSettings
             ModelFallback = string.IsNullOrWhiteSpace(ModelFallback) ? null : ModelFallback!.Trim(),
             Epochs = epochs,
             Today = today,
+            AllowedSecrets = allowances,
             WriteReports = WriteReports,
         };
 
