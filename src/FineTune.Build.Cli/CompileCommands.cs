@@ -53,6 +53,12 @@ public static class CompileCommands
         var name = new Option<string?>("--name", "-n") { Description = "FineTuneDatasetName (default: the folder's name)." };
         var outputDirectory = new Option<string?>("--output", "-o") { Description = "Output folder (default: ./bin/finetune)." };
         var warnAsErrors = new Option<bool>("--warnaserror") { Description = "TreatWarningsAsErrors." };
+        var allowSecret = new Option<string[]>("--allow-secret")
+        {
+            Description = "FineTuneSecretAllow: the fingerprint (sha256:...) of one reviewed FT6004 occurrence to waive; repeatable.",
+            Arity = ArgumentArity.ZeroOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
         var maxDiagnostics = new Option<int>("--max-diagnostics") { Description = "Errors and warnings to show (0: all).", DefaultValueFactory = _ => 100 };
 
         Command Make(string command, string description, bool write)
@@ -67,6 +73,7 @@ public static class CompileCommands
             c.Options.Add(name);
             c.Options.Add(warnAsErrors);
             c.Options.Add(maxDiagnostics);
+            c.Options.Add(allowSecret);
             if (write)
             {
                 c.Options.Add(outputDirectory);
@@ -110,6 +117,11 @@ public static class CompileCommands
             foreach (var option in options.Keys.Where(o => o.StartsWith("--max-", StringComparison.Ordinal)))
             {
                 settings.Limits["FineTune" + string.Concat(option[2..].Split('-').Select(w => char.ToUpperInvariant(w[0]) + w[1..]))] = Get(option);
+            }
+
+            foreach (var fingerprint in r.GetValue(allowSecret) ?? [])
+            {
+                settings.SecretAllowances.Add((fingerprint, "allowed on the command line"));
             }
 
             var metadata = new Dictionary<string, string?>

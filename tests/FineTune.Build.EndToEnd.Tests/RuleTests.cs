@@ -210,7 +210,9 @@ public sealed class RuleTests
     [TestMethod]
     public void LeakageReservedTokensAndSecrets()
     {
-        var secret = "sk-proj-" + new string('a', 40);
+        // A project key of the real shape (58 + marker + 58); "sk-proj-" + 40 letters is not one.
+        var body = string.Concat(Enumerable.Repeat("aB3dE6gH9j", 6))[..58];
+        var secret = "sk-proj-" + body + "T3Blbk" + "FJ" + body;
         var project = TestProject.Create("content", Babbage + "<NoWarn>FT4030</NoWarn>");
         project.WriteFile("a.yaml", $$"""
             - prompt: "Same question"

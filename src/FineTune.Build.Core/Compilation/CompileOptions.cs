@@ -61,6 +61,12 @@ public sealed class CompileOptions
     /// </summary>
     public int Parallelism { get; init; } = Math.Max(1, Environment.ProcessorCount - 1);
 
+    /// <summary>
+    /// FineTuneSecretAllow items: fingerprints of reviewed secret occurrences that FT6004 does not report (each is
+    /// listed in report.json's waivedSecrets instead).
+    /// </summary>
+    public IReadOnlyList<SecretAllowance> AllowedSecrets { get; init; } = [];
+
     /// <summary>Write &lt;name&gt;.report.json, .report.html and .sarif beside the JSONL.</summary>
     public bool WriteReports { get; init; } = true;
 }

@@ -54,6 +54,12 @@ public sealed class CompileSettings
     /// <summary>The reader limits as text, keyed by property name (FineTuneMaxNestingDepth, ...; see <see cref="ReaderLimits.PropertyNames"/>).</summary>
     public Dictionary<string, string?> Limits { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// FineTuneSecretAllow items: the fingerprint FT6004 printed for a reviewed occurrence (item spec) and its Reason
+    /// metadata. A fingerprint is <c>sha256:</c> and 16 hex digits.
+    /// </summary>
+    public List<(string Fingerprint, string? Reason)> SecretAllowances { get; } = [];
+
     /// <summary>Each source with its metadata (Format, Split, templates) as text.</summary>
     public List<(string Path, IReadOnlyDictionary<string, string?> Metadata)> Sources { get; } = [];
 
@@ -115,6 +121,22 @@ public sealed class CompileSettings
         }
 
         var limits = ReaderLimits.Parse(Limits.GetValueOrDefault, (name, value, expected) => ok &= Check(false, name, value, expected));
+
+        var allowances = new List<SecretAllowance>();
+        foreach (var (fingerprint, reason) in SecretAllowances)
+        {
+            var trimmed = fingerprint?.Trim() ?? "";
+            if (Check(System.Text.RegularExpressions.Regex.IsMatch(trimmed, "^sha256:[0-9a-fA-F]{16}$"), "FineTuneSecretAllow", fingerprint,
+                "the fingerprint an FT6004 message printed (sha256: and 16 hex digits)"))
+            {
+                allowances.Add(new SecretAllowance(trimmed, string.IsNullOrWhiteSpace(reason) ? null : reason!.Trim()));
+            }
+            else
+            {
+                ok = false;
+            }
+        }
+
         var sources = new List<SourceFile>();
         foreach (var (path, metadata) in Sources)
         {
@@ -170,6 +192,7 @@ public sealed class CompileSettings
             ModelFallback = string.IsNullOrWhiteSpace(ModelFallback) ? null : ModelFallback!.Trim(),
             Epochs = epochs,
             Today = today,
+            AllowedSecrets = allowances,
             WriteReports = WriteReports,
         };
 

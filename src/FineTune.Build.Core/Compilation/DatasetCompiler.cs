@@ -28,8 +28,7 @@ public sealed class DatasetCompiler
 
     public const int ClassMinimum = 100;
 
-    private static readonly IExampleRule[] ExampleRules = [new ChatStructureRule(), new ReservedTokenRule(), new SecretRule(), new TokenLimitRule()];
-
+    private readonly IExampleRule[] _exampleRules;
     private readonly CompileOptions _options;
     private readonly DiagnosticCollector _diagnostics;
 
@@ -37,6 +36,7 @@ public sealed class DatasetCompiler
     {
         _options = options;
         _diagnostics = diagnostics;
+        _exampleRules = [new ChatStructureRule(), new ReservedTokenRule(), new SecretRule(options.AllowedSecrets), new TokenLimitRule()];
     }
 
     public string TrainPath => OutputPath("train.jsonl");
@@ -204,12 +204,13 @@ public sealed class DatasetCompiler
             {
                 var pending = batch[i];
                 var context = new RuleContext(model, modelName, () => counter);
-                foreach (var rule in ExampleRules)
+                foreach (var rule in _exampleRules)
                 {
                     rule.Check(pending.Example, context);
                 }
 
                 pending.Diagnostics = context.Pending.ToArray();
+                pending.Waived = context.Waived.ToArray();
                 pending.Tokens = context.TokenCount;
                 pending.Bytes = CanonicalJsonWriter.ToBytes(pending.Example.Body);
                 pending.Validation = split.IsValidation(pending.Identity ?? pending.Bytes, pending.Example.Split);
@@ -230,6 +231,7 @@ public sealed class DatasetCompiler
                     _diagnostics.Report(d.Code, d.Severity, d.File, d.Line, d.Column, d.Message);
                 }
 
+                report.WaivedSecrets.AddRange(pending.Waived);
                 var example = pending.Example;
                 datasetRules.Add(example, pending.Bytes, pending.Validation, pending.Label);
                 (pending.Validation ? validation : train).Write(example, pending.Bytes);
@@ -393,6 +395,8 @@ public sealed class DatasetCompiler
         public SourceStatistics Stats { get; } = stats;
 
         public Diagnostic[] Diagnostics { get; set; } = [];
+
+        public WaivedSecret[] Waived { get; set; } = [];
 
         public int Tokens { get; set; }
 

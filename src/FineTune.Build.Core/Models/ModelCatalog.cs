@@ -71,6 +71,12 @@ public sealed class ModelCatalog
 
     public string? NewJobsEndNote { get; }
 
+    /// <summary>
+    /// The provider's end of new fine-tuning jobs (OpenAI's self-serve wind-down: models.json <c>fineTuning</c>), or null
+    /// when the catalog records none. Publish warns with it before creating a job against api.openai.com.
+    /// </summary>
+    public FineTuningWindDown? ProviderWindDown => NewJobsEnd is { } end ? new FineTuningWindDown(end, NewJobsEndSource, NewJobsEndNote) : null;
+
     /// <summary>The built-in catalog. Parsed once per process.</summary>
     public static ModelCatalog LoadDefault() => s_default.Value;
 

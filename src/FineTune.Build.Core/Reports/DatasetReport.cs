@@ -59,6 +59,9 @@ public sealed class DatasetReport
 
     public IReadOnlyList<Diagnostic> Diagnostics { get; set; } = [];
 
+    /// <summary>Secret occurrences FT6004 did not report because the project allowed them (FineTuneSecretAllow), in source order.</summary>
+    public List<Rules.WaivedSecret> WaivedSecrets { get; } = [];
+
     public int ErrorCount { get; set; }
 
     public int WarningCount { get; set; }

@@ -176,6 +176,22 @@ public static class JsonReportWriter
 
             json.WriteEndArray();
             json.WriteNumber("diagnosticsNotShown", report.DiagnosticsNotShown);
+
+            // Every FT6004 waiver that applied, so a reviewer sees what the build let through.
+            json.WriteStartArray("waivedSecrets");
+            foreach (var w in report.WaivedSecrets)
+            {
+                json.WriteStartObject();
+                json.WriteString("kind", w.Kind);
+                json.WriteString("file", report.Relative(w.File));
+                json.WriteNumber("line", w.Line);
+                json.WriteNumber("column", w.Column);
+                json.WriteString("fingerprint", w.Fingerprint);
+                json.WriteString("reason", w.Reason);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
             json.WriteEndObject();
         }
 

@@ -80,7 +80,7 @@ public sealed class CompletionFormattingRules
             if (strict)
             {
                 _diagnostics.Report(DiagnosticCodes.MissingLeadingSpace, file, completion.Line, completion.Column,
-                    "The completion does not start with a whitespace: start it with a space (\" yes\", not \"yes\"), so it tokenizes as the model expects.");
+                    $"The completion does not start with a whitespace: start it with a space (\" {Quote(text)}\", not \"{Quote(text)}\"), so it tokenizes as the model expects.");
             }
             else
             {
@@ -167,6 +167,19 @@ public sealed class CompletionFormattingRules
         }
 
         return start;
+    }
+
+    /// <summary>The start of a value for a message: escaped, and cut after 40 characters so a long completion stays readable.</summary>
+    internal static string Quote(string value, int max = 40)
+    {
+        if (value.Length > max)
+        {
+            // Never cut a surrogate pair in two.
+            int cut = char.IsHighSurrogate(value[max - 1]) ? max - 1 : max;
+            value = value[..cut] + "…";
+        }
+
+        return Show(value).Replace("\"", "\\\"");
     }
 
     /// <summary>Shows a separator with its escapes, as the user wrote it in the property.</summary>

@@ -19,6 +19,7 @@ public interface IExampleRule
 public sealed class RuleContext
 {
     private readonly List<Diagnostic> _pending = [];
+    private readonly List<WaivedSecret> _waived = [];
 
     public RuleContext(ModelEntry model, string modelName, Func<TokenCounter> tokens)
     {
@@ -42,6 +43,11 @@ public sealed class RuleContext
 
     public IReadOnlyList<Diagnostic> Pending => _pending;
 
+    /// <summary>Secrets the project allowed (FineTuneSecretAllow) in the example being checked, for the report.</summary>
+    public IReadOnlyList<WaivedSecret> Waived => _waived;
+
+    public void Waive(WaivedSecret waived) => _waived.Add(waived);
+
     public void Report(DiagnosticDescriptor descriptor, string file, int line, int column, string message)
         => _pending.Add(new Diagnostic(descriptor.Code, descriptor.DefaultSeverity, file, line, column, message));
 
@@ -49,6 +55,7 @@ public sealed class RuleContext
     public void Reset()
     {
         _pending.Clear();
+        _waived.Clear();
         TokenCount = 0;
     }
 }

@@ -72,32 +72,46 @@ public sealed class ModelResolutionTests
     [TestMethod]
     public void DeprecatedModel_AfterTheAnnouncement_IsFT4004Warning_WithDateAndReplacement()
     {
-        var (_, diagnostics) = Resolve(Options("gpt-4o-mini", new DateOnly(2026, 11, 25)));
+        // OpenAI's deprecations page, 2026-04-22: gpt-3.5-turbo-0125 shuts down on 2026-10-23, substitute gpt-4.1-mini.
+        var (_, diagnostics) = Resolve(Options("gpt-3.5-turbo", new DateOnly(2026, 7, 1)));
         var d = Only(diagnostics, "FT4004", DiagnosticSeverity.Warning);
-        StringAssert.Contains(d.Message, "'gpt-4o-mini' is deprecated and shuts down on 2027-01-14; use gpt-6-luna instead");
-        StringAssert.Contains(d.Message, "(source: https://");
+        StringAssert.Contains(d.Message, "'gpt-3.5-turbo' is deprecated and shuts down on 2026-10-23; use gpt-4.1-mini-2025-04-14 instead");
+        StringAssert.Contains(d.Message, "(source: https://developers.openai.com/api/docs/deprecations");
     }
 
     [TestMethod]
     public void DeprecatedModel_OnTheAnnouncementDay_IsFT4004()
     {
-        Only(Resolve(Options("gpt-4o-mini-2024-07-18", new DateOnly(2026, 10, 14))).Diagnostics, "FT4004", DiagnosticSeverity.Warning);
+        Only(Resolve(Options("gpt-3.5-turbo-0125", new DateOnly(2026, 4, 22))).Diagnostics, "FT4004", DiagnosticSeverity.Warning);
     }
 
     [TestMethod]
     public void DeprecatedModel_BeforeItsAnnouncement_IsNotFT4004()
     {
-        // gpt-4o-mini's deprecation was announced on 2026-10-14 (models.json "announced"); a build judged on an earlier
-        // day (FineTuneLifecycleDate) cannot know of it, and new jobs are still allowed then.
-        var (_, diagnostics) = Resolve(Options("gpt-4o-mini", new DateOnly(2026, 6, 1)));
+        // The deprecation was announced on 2026-04-22 (models.json "announced"); a build judged on an earlier day
+        // (FineTuneLifecycleDate) cannot know of it, and new jobs are still allowed then.
+        var (_, diagnostics) = Resolve(Options("gpt-3.5-turbo", new DateOnly(2026, 4, 21)));
         Assert.AreEqual("", TestFiles.Codes(diagnostics));
     }
 
     [TestMethod]
     public void DeprecatedModel_AfterItsShutdown_IsFT4003()
     {
-        var d = Only(Resolve(Options("gpt-4o-mini", new DateOnly(2027, 1, 14))).Diagnostics, "FT4003", DiagnosticSeverity.Error);
-        StringAssert.Contains(d.Message, "was shut down on 2027-01-14; use gpt-6-luna instead");
+        var d = Only(Resolve(Options("gpt-3.5-turbo", new DateOnly(2026, 10, 23))).Diagnostics, "FT4003", DiagnosticSeverity.Error);
+        StringAssert.Contains(d.Message, "was shut down on 2026-10-23; use gpt-4.1-mini-2025-04-14 instead");
+    }
+
+    [TestMethod]
+    [DataRow("gpt-4o-mini-2024-07-18")]
+    [DataRow("gpt-4o-mini")]
+    [DataRow("gpt-4.1-mini-2025-04-14")]
+    [DataRow("gpt-4.1-2025-04-14")]
+    [DataRow("gpt-4o-2024-08-06")]
+    public void NewChatProject_OnTheDayOfTheCatalog_HasNoLifecycleWarning(string model)
+    {
+        // Before, a blog's 2027-01-14 shutdown made every new chat project warn FT4004 on day one.
+        var (_, diagnostics) = Resolve(Options(model, new DateOnly(2026, 11, 25)));
+        Assert.AreEqual("", TestFiles.Codes(diagnostics));
     }
 
     [TestMethod]

@@ -30,7 +30,10 @@ public sealed class ModelCatalogTests
             Assert.IsNotNull(entry.TrainingPricePerMillionTokens, name);
             foreach (var figure in new[] { "tokenizer", "maxExampleTokens", "trainingPricePerMillionTokens", "formats", "minExamples" })
             {
-                Assert.IsTrue(entry.Sources.TryGetValue(figure, out var source) && source.Contains("https://"), $"{name}: source of {figure}");
+                // A figure no OpenAI page confirmed says so instead of citing a secondary page (docs/model-catalog.md).
+                Assert.IsTrue(entry.Sources.TryGetValue(figure, out var source)
+                    && (source.Contains("https://") || (source.StartsWith("unverified:", StringComparison.Ordinal) && name.StartsWith("gpt-4.1", StringComparison.Ordinal))),
+                    $"{name}: source of {figure}");
             }
 
             Assert.IsNotNull(entry.Lifecycle.Source, $"{name}: lifecycle source");
@@ -122,41 +125,104 @@ public sealed class ModelCatalogTests
     }
 
     [TestMethod]
-    public void Lifecycle_at_fixed_dates()
+    [DataRow("gpt-4o-mini-2024-07-18")]
+    [DataRow("gpt-4o-2024-08-06")]
+    [DataRow("gpt-4.1-2025-04-14")]
+    [DataRow("gpt-4.1-mini-2025-04-14")]
+    [DataRow("gpt-4.1-nano-2025-04-14")]
+    public void Current_chat_models_have_no_shutdown_date_without_an_OpenAI_source(string name)
     {
-        var mini = Catalog.Lookup("gpt-4o-mini").Entry;
+        // The previous catalog took a 2027-01-14 shutdown and a "gpt-6-luna" replacement from blog summaries, so every new
+        // chat project warned FT4004. No OpenAI page read on 2026-11-25 lists these snapshots: they are active.
+        var entry = Catalog.Lookup(name).Entry;
+        var today = Catalog.Assess(entry, new DateOnly(2026, 11, 25));
+        Assert.AreEqual(ModelLifecycleStatus.Active, today.Status);
+        Assert.IsNull(today.ShutdownDate);
+        Assert.IsNull(today.Replacement);
+        Assert.IsTrue(today.NewJobsAllowed);
+        Assert.IsNull(today.Describe(name));
 
-        var before = Catalog.Assess(mini, new DateOnly(2026, 11, 25));
-        Assert.AreEqual(ModelLifecycleStatus.Deprecated, before.Status);
-        Assert.AreEqual(new DateOnly(2027, 1, 14), before.ShutdownDate);
-        Assert.AreEqual("gpt-6-luna", before.Replacement);
-        Assert.AreEqual(50, before.DaysUntilShutdown);
-        Assert.IsTrue(before.NewJobsAllowed);
-        StringAssert.Contains(before.Describe("gpt-4o-mini-2024-07-18"), "gpt-6-luna");
-
-        var afterJobsEnd = Catalog.Assess(mini, new DateOnly(2027, 1, 6));
-        Assert.AreEqual(ModelLifecycleStatus.Deprecated, afterJobsEnd.Status);
+        // Only OpenAI's end of new jobs applies to them.
+        var afterJobsEnd = Catalog.Assess(entry, new DateOnly(2027, 1, 6));
+        Assert.AreEqual(ModelLifecycleStatus.Active, afterJobsEnd.Status);
         Assert.IsFalse(afterJobsEnd.NewJobsAllowed);
         Assert.AreEqual(Catalog.NewJobsEndSource, afterJobsEnd.NewJobsEndSource);
+        StringAssert.Contains(afterJobsEnd.Describe(name), "New fine-tuning jobs for '" + name + "' ended on 2027-01-06");
+        Assert.IsTrue(Catalog.Assess(entry, new DateOnly(2027, 1, 5)).NewJobsAllowed);
+    }
 
-        var shutDown = Catalog.Assess(mini, new DateOnly(2027, 1, 14));
+    [TestMethod]
+    public void Lifecycle_at_fixed_dates()
+    {
+        // OpenAI's deprecations page, 2026-04-22 "Legacy GPT model snapshots": gpt-3.5-turbo-0125 shuts down on
+        // 2026-10-23, substitute gpt-4.1-mini.
+        var turbo = Catalog.Lookup("gpt-3.5-turbo").Entry;
+        Assert.AreEqual(new DateOnly(2026, 4, 22), turbo.Lifecycle.Announced);
+        StringAssert.Contains(turbo.Lifecycle.Source, "developers.openai.com/api/docs/deprecations");
+
+        var beforeAnnouncement = Catalog.Assess(turbo, new DateOnly(2026, 4, 21));
+        Assert.AreEqual(ModelLifecycleStatus.Active, beforeAnnouncement.Status);
+
+        var deprecated = Catalog.Assess(turbo, new DateOnly(2026, 10, 22));
+        Assert.AreEqual(ModelLifecycleStatus.Deprecated, deprecated.Status);
+        Assert.AreEqual(new DateOnly(2026, 10, 23), deprecated.ShutdownDate);
+        Assert.AreEqual("gpt-4.1-mini-2025-04-14", deprecated.Replacement);
+        Assert.AreEqual(1, deprecated.DaysUntilShutdown);
+        StringAssert.Contains(deprecated.Describe("gpt-3.5-turbo"), "deprecated and shuts down on 2026-10-23; use gpt-4.1-mini-2025-04-14 instead");
+
+        var shutDown = Catalog.Assess(turbo, new DateOnly(2026, 11, 25));
         Assert.AreEqual(ModelLifecycleStatus.Retired, shutDown.Status);
         Assert.IsNull(shutDown.DaysUntilShutdown);
-        StringAssert.Contains(shutDown.Describe("gpt-4o-mini-2024-07-18"), "was shut down on 2027-01-14");
+        StringAssert.Contains(shutDown.Describe("gpt-3.5-turbo"), "was shut down on 2026-10-23");
 
-        // Before the announcement the same data still reads as deprecated-with-date: the catalog records today's knowledge.
-        var early = Catalog.Assess(Catalog.Lookup("gpt-3.5-turbo-0125").Entry, new DateOnly(2026, 10, 22));
-        Assert.AreEqual(ModelLifecycleStatus.Deprecated, early.Status);
-        Assert.AreEqual(ModelLifecycleStatus.Retired, Catalog.Assess(Catalog.Lookup("gpt-3.5-turbo-0125").Entry, new DateOnly(2026, 11, 25)).Status);
-
+        // The 2023-07-06 deprecation: the GPT-3 base models shut down on 2024-01-04.
         var davinci = Catalog.Assess(Catalog.Lookup("davinci").Entry, new DateOnly(2023, 1, 1));
         Assert.AreEqual(ModelLifecycleStatus.Retired, davinci.Status);
+        Assert.AreEqual(new DateOnly(2024, 1, 4), davinci.ShutdownDate);
         Assert.AreEqual("davinci-002", davinci.Replacement);
+        Assert.AreEqual("babbage-002", Catalog.Assess(Catalog.Lookup("ada").Entry, new DateOnly(2025, 1, 1)).Replacement);
 
         var babbage002 = Catalog.Assess(Catalog.Lookup("babbage-002").Entry, new DateOnly(2026, 11, 25));
         Assert.AreEqual(ModelLifecycleStatus.Active, babbage002.Status);
         Assert.IsNull(babbage002.Describe("babbage-002"));
         StringAssert.Contains(Catalog.Assess(Catalog.Lookup("babbage-002").Entry, new DateOnly(2027, 2, 1)).Describe("babbage-002"), "2027-01-06");
+    }
+
+    [TestMethod]
+    public void Provider_wind_down_is_catalog_data_with_its_citation()
+    {
+        var windDown = Catalog.ProviderWindDown;
+        Assert.IsNotNull(windDown);
+        Assert.AreEqual(new DateOnly(2027, 1, 6), windDown.NewJobsEnd);
+        StringAssert.Contains(windDown.Source, "https://developers.openai.com/api/docs/deprecations");
+        StringAssert.Contains(windDown.Note, "until their base models shut down");
+        Assert.IsTrue(windDown.AllowsNewJobsOn(new DateOnly(2027, 1, 5)));
+        Assert.IsFalse(windDown.AllowsNewJobsOn(new DateOnly(2027, 1, 6)));
+        Assert.AreEqual(42, windDown.DaysLeft(new DateOnly(2026, 11, 25)));
+    }
+
+    [TestMethod]
+    public void Every_citation_is_an_OpenAI_page_or_a_dated_copy_of_one()
+    {
+        // Issue 10: nothing from blogs. Allowed: OpenAI's own sites and repositories, archive copies of OpenAI pages,
+        // and Microsoft's Azure OpenAI documentation as a corroborating second source.
+        string[] allowedHosts =
+        [
+            "platform.openai.com", "developers.openai.com", "openai.com", "github.com/openai/", "megalodon.jp/ref/", "spybara.com/openai/",
+            "github.com/MicrosoftDocs/azure-ai-docs",
+        ];
+        var citations = Catalog.Models.SelectMany(m => m.Sources.Values.Append(m.Lifecycle.Source ?? "").Append(m.Note ?? ""))
+            .Append(Catalog.NewJobsEndSource ?? "").Append(Catalog.NewJobsEndNote ?? "");
+        foreach (var citation in citations)
+        {
+            foreach (System.Text.RegularExpressions.Match url in System.Text.RegularExpressions.Regex.Matches(citation, @"https?://([^\s)'""]+)"))
+            {
+                var rest = url.Groups[1].Value;
+                Assert.IsTrue(allowedHosts.Any(h => rest.StartsWith(h, StringComparison.Ordinal) || rest.StartsWith("www." + h, StringComparison.Ordinal)), $"secondary source: {url.Value}");
+            }
+        }
+
+        Assert.IsFalse(Catalog.Models.Any(m => m.Lifecycle.Replacement is { } r && r.StartsWith("gpt-6", StringComparison.Ordinal)));
     }
 
     [TestMethod]

@@ -47,7 +47,7 @@ public sealed class ReportWriterTests
         var json = ReadJson(run.Compiler.OutputPath("report.json"));
 
         CollectionAssert.AreEqual(
-            new[] { "schemaVersion", "tool", "dataset", "succeeded", "model", "format", "task", "split", "counts", "tokens", "cost", "classes", "sources", "outputs", "diagnostics", "diagnosticsNotShown" },
+            new[] { "schemaVersion", "tool", "dataset", "succeeded", "model", "format", "task", "split", "counts", "tokens", "cost", "classes", "sources", "outputs", "diagnostics", "diagnosticsNotShown", "waivedSecrets" },
             Names(json));
         Assert.AreEqual(1, json.GetProperty("schemaVersion").GetInt32());
         StringAssert.StartsWith(json.GetProperty("tool").GetString(), "FineTune.Build ");

@@ -96,6 +96,28 @@ public sealed class CompletionFormattingRulesTests
     }
 
     [TestMethod]
+    public void Strict_MissingLeadingSpace_QuotesTheActualCompletion()
+    {
+        var run = Apply(new SourceFile(Shared("derived/v0.28.1_test_file_cli.jsonl")), Strict);
+        var d = run.Diagnostics.Diagnostics.Single(x => x.Code == "FT3002");
+
+        // Before, the message always said (" yes", not "yes") whatever the completion was.
+        StringAssert.Contains(d.Message, "(\" 4\", not \"4\")");
+        Assert.DoesNotContain("yes", d.Message);
+    }
+
+    [TestMethod]
+    public void Strict_MissingLeadingSpace_ShortensALongCompletion_AndEscapesIt()
+    {
+        using var folder = new TempFolder();
+        var completion = "Yes \\\"please\\\"\\n" + new string('x', 60) + " END";
+        var source = new SourceFile(folder.Write("a.jsonl", $$"""{"prompt": "Q\n\n###\n\n", "completion": "{{completion}}"}""" + "\n"));
+        var run = Apply(source, Strict);
+        var d = run.Diagnostics.Diagnostics.Single(x => x.Code == "FT3002");
+        StringAssert.Contains(d.Message, "(\" Yes \\\"please\\\"\\n" + new string('x', 27) + "…\", not \"Yes \\\"please\\\"\\n" + new string('x', 27) + "…\")");
+    }
+
+    [TestMethod]
     public void Strict_Classification_DoesNotRequireTheStop()
     {
         using var folder = new TempFolder();

@@ -15,12 +15,21 @@ public sealed class ContentRulesTests
     private static readonly ReservedTokenRule Reserved = new();
     private static readonly SecretRule Secrets = new();
 
-    // Fake secrets, assembled at run time so that no scanner mistakes this file for a leak.
-    private static readonly string OpenAiKey = "sk-" + "proj-" + "Ab3dEf6hIj9kLm2oPq5sTu8wXy1zAb4dEf7h";
-    private static readonly string AwsKey = "AKIA" + "IOSFODNN7" + "EXAMPLE";
-    private static readonly string GitHubClassic = "ghp" + "_" + "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789";
-    private static readonly string GitHubFineGrained = "github" + "_pat_" + "11ABCDEFG0abcdefghijkl_mnopqrstuvwxyz0123456789";
-    private static readonly string SlackToken = "xox" + "b-" + "1234567890-0987654321-AbCdEfGhIj";
+    // Fake secrets of each provider's real shape (prefix, length, alphabet, markers), assembled at run time so that no
+    // scanner mistakes this file for a leak.
+    private const string Marker = "T3Blbk" + "FJ";
+    private static readonly string Alnum = "aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hI6kL9nO2qR5tU8wX1zA4cD7fG0iJ3lM6oP9rS2uV5xY8";
+    private static readonly string OpenAiClassic = "sk-" + Alnum[..20] + Marker + Alnum[20..40];
+    private static readonly string OpenAiLegacy = "sk-" + Alnum[..48];
+    private static readonly string OpenAiProject = "sk-" + "proj-" + Alnum[..58] + Marker + Alnum[10..68];
+    private static readonly string OpenAiServiceAccount = "sk-" + "svcacct-" + (Alnum + Alnum)[..74] + Marker + (Alnum + Alnum)[3..77];
+    private static readonly string OpenAiAdmin = "sk-" + "admin-" + Alnum[..58] + Marker + Alnum[5..63];
+    private static readonly string AnthropicKey = "sk-" + "ant-api03-" + (Alnum + Alnum)[..93] + "AA";
+    private static readonly string AwsKey = "AKIA" + "QYLPMN5HZ" + "R3T7WXB";
+    private static readonly string GitHubClassic = "ghp" + "_" + Alnum[..36];
+    private static readonly string GitHubFineGrained = "github" + "_pat_" + Alnum[..22] + "_" + Alnum[..59];
+    private static readonly string SlackBot = "xox" + "b-" + "1234567890-0987654321-" + Alnum[..24];
+    private static readonly string SlackUser = "xox" + "p-" + "1234567890-0987654321-1122334455-" + Alnum[..32];
     private static readonly string GoogleKey = "AI" + "za" + "SyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q";
     private static readonly string AzureKey = "0123456789abcdef" + "fedcba9876543210";
     private static readonly string PemHeader = "-----BEGIN " + "RSA PRIVATE KEY-----";
@@ -135,11 +144,17 @@ public sealed class ContentRulesTests
 
     public static IEnumerable<object[]> SecretCases() =>
     [
-        [OpenAiKey, "an OpenAI API key"],
+        [OpenAiClassic, "an OpenAI API key"],
+        [OpenAiLegacy, "an OpenAI API key"],
+        [OpenAiProject, "an OpenAI API key"],
+        [OpenAiServiceAccount, "an OpenAI API key"],
+        [OpenAiAdmin, "an OpenAI API key"],
+        [AnthropicKey, "an Anthropic API key"],
         [AwsKey, "an AWS access key id"],
         [GitHubClassic, "a GitHub token"],
         [GitHubFineGrained, "a GitHub token"],
-        [SlackToken, "a Slack token"],
+        [SlackBot, "a Slack token"],
+        [SlackUser, "a Slack token"],
         [GoogleKey, "a Google API key"],
     ];
 
@@ -150,7 +165,7 @@ public sealed class ContentRulesTests
         var line = $$"""{"prompt": "My key is {{secret}} ok", "completion": "Thanks"}""";
         var d = Single(Completion(Secrets, line), "FT6004", 1, Col(line, "\"My key"), DiagnosticSeverity.Error);
         StringAssert.Contains(d.Message, "contains " + kind);
-        StringAssert.Contains(d.Message, $"({secret[..4]}… {secret.Length} characters)");
+        StringAssert.Contains(d.Message, $"({secret[..4]}… {secret.Length} characters, fingerprint sha256:");
         Assert.DoesNotContain(secret, d.Message);
         Assert.DoesNotContain(secret[4..], d.Message);
     }
@@ -179,7 +194,7 @@ public sealed class ContentRulesTests
         var d = Check(Secrets, Bind(folder, "a.yaml", yaml, DatasetFormat.Completion));
         var message = Single(d, "FT6004", 3, Col("    " + text, AzureKey), DiagnosticSeverity.Error).Message;
         StringAssert.Contains(message, "an Azure/API key assignment");
-        StringAssert.Contains(message, $"({AzureKey[..4]}… 32 characters)");
+        StringAssert.Contains(message, $"({AzureKey[..4]}… 32 characters, fingerprint sha256:");
         Assert.DoesNotContain(AzureKey, message);
     }
 
@@ -223,8 +238,81 @@ public sealed class ContentRulesTests
     [DataRow("Tokens like ghp_ or xoxb- are prefixes only.")]
     [DataRow("The secret is to keep trying.")]
     [DataRow("-----BEGIN PUBLIC KEY----- is not private.")]
+    [DataRow("A PEM file starts with -----BEGIN RSA PRIVATE KEY----- and ends with the END line.")]
+    [DataRow("Use sk-learn-compatible-estimators for the pipeline.")]
+    [DataRow("Order sk-2024-winter-collection-blue in size M.")]
+    [DataRow("See sk-onboarding-checklist-v2 before day one.")]
+    [DataRow("The doc key AKIAIOSFODNN7EXAMPLE is AWS's own placeholder.")]
+    [DataRow("sk-proj-short-and-not-a-key-at-all and sk-ant-notakey")]
+    [DataRow("ghp_tooShort123 and github_pat_abc")]
+    [DataRow("xoxb-123-456-short")]
     public void OrdinaryText_IsNotASecret(string text)
     {
         Assert.AreEqual("", Codes(Completion(Secrets, $$"""{"prompt": "{{text}}", "completion": "ok"}""")));
+    }
+
+    [TestMethod]
+    [DataRow(0)]
+    [DataRow(1)]
+    public void OpenAiKey_OneCharacterShortOrLong_IsNotAKey(int variant)
+    {
+        // The shape is exact: 20 + marker + 20 for classic keys, 48 for legacy ones.
+        var text = variant == 0 ? OpenAiClassic[..^1] : OpenAiLegacy + "Z";
+        Assert.AreEqual("", Codes(Completion(Secrets, $$"""{"prompt": "x {{text}} y", "completion": "ok"}""")));
+    }
+
+    [TestMethod]
+    public void TwoSecretsInOneText_AreBothReported()
+    {
+        // Before, the first match ended the search of a text, so a waived key would have hidden a second one.
+        var line = $$"""{"prompt": "a {{GitHubClassic}} b {{AwsKey}}", "completion": "ok"}""";
+        var d = Completion(Secrets, line);
+        var at = Col(line, "\"a ");
+        Assert.AreEqual($"FT6004(1,{at}) FT6004(1,{at})", Codes(d));
+        Assert.AreEqual(1, d.Count(x => x.Message.Contains("a GitHub token", StringComparison.Ordinal)));
+        Assert.AreEqual(1, d.Count(x => x.Message.Contains("an AWS access key id", StringComparison.Ordinal)));
+    }
+
+    // Waivers (FineTuneSecretAllow)
+
+    [TestMethod]
+    public void Fingerprint_IsPrintedInTheMessage_AndNamesThisOccurrence()
+    {
+        var text = "My key is " + GitHubClassic + " ok";
+        var line = $$"""{"prompt": "{{text}}", "completion": "Thanks"}""";
+        var d = Single(Completion(Secrets, line), "FT6004", 1, Col(line, "\"My key"), DiagnosticSeverity.Error);
+        var fingerprint = SecretRule.Fingerprint(GitHubClassic, text);
+        StringAssert.Matches(fingerprint, new System.Text.RegularExpressions.Regex("^sha256:[0-9a-f]{16}$"));
+        StringAssert.Contains(d.Message, "fingerprint " + fingerprint);
+        StringAssert.Contains(d.Message, $"<FineTuneSecretAllow Include=\"{fingerprint}\"");
+
+        // The same key in another text is another occurrence.
+        Assert.AreNotEqual(fingerprint, SecretRule.Fingerprint(GitHubClassic, "Other " + GitHubClassic));
+    }
+
+    [TestMethod]
+    public void AllowedFingerprint_WaivesThatOccurrenceOnly()
+    {
+        var waivedText = "Reviewed: " + GitHubClassic;
+        var otherText = "Leaked: " + GitHubClassic;
+        var rule = new SecretRule([new SecretAllowance(SecretRule.Fingerprint(GitHubClassic, waivedText), "documentation sample")]);
+        var jsonl = $$"""{"prompt": "{{waivedText}}", "completion": "ok"}""" + "\n" + $$"""{"prompt": "{{otherText}}", "completion": "ok"}""" + "\n";
+        using var folder = new TempFolder();
+        var examples = Bind(folder, "a.jsonl", jsonl, DatasetFormat.Completion);
+        var entry = Model();
+        var reported = new List<Diagnostic>();
+        var waived = new List<WaivedSecret>();
+        foreach (var example in examples)
+        {
+            var context = new RuleContext(entry, DefaultModel, () => FineTune.Build.Tokens.TokenCounter.ForCurrentThread(entry.Tokenizer));
+            rule.Check(example, context);
+            reported.AddRange(context.Pending);
+            waived.AddRange(context.Waived);
+        }
+
+        Assert.AreEqual($"FT6004(2,{Col($$"""{"prompt": "{{otherText}}", "completion": "ok"}""", "\"Leaked")})", Codes(reported));
+        Assert.AreEqual(1, waived.Count);
+        Assert.AreEqual(("a GitHub token", 1, Col($$"""{"prompt": "{{waivedText}}", "completion": "ok"}""", "\"Reviewed"), "documentation sample"),
+            (waived[0].Kind, waived[0].Line, waived[0].Column, waived[0].Reason));
     }
 }
