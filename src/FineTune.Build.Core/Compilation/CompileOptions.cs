@@ -70,10 +70,3 @@ public sealed class CompileOptions
     /// <summary>Write &lt;name&gt;.report.json, .report.html and .sarif beside the JSONL.</summary>
     public bool WriteReports { get; init; } = true;
 }
-
-/// <summary>FineTuneTask.</summary>
-public enum DatasetTask
-{
-    Generation,
-    Classification,
-}

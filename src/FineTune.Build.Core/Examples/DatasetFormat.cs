@@ -12,21 +12,3 @@ public enum DatasetFormat
     /// <summary><c>{"input": {...}, "preferred_output": [...], "non_preferred_output": [...]}</c>: DPO.</summary>
     Preference,
 }
-
-public static class DatasetFormats
-{
-    public static string Name(this DatasetFormat format) => format switch
-    {
-        DatasetFormat.Completion => "completion",
-        DatasetFormat.Chat => "chat",
-        _ => "preference",
-    };
-
-    public static DatasetFormat? Parse(string? value) => value?.Trim().ToLowerInvariant() switch
-    {
-        "completion" or "prompt-completion" or "promptcompletion" => DatasetFormat.Completion,
-        "chat" or "messages" => DatasetFormat.Chat,
-        "preference" or "dpo" => DatasetFormat.Preference,
-        _ => null,
-    };
-}

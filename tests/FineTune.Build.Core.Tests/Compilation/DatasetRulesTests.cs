@@ -3,6 +3,8 @@ using FineTune.Build.Core.Tests.Rules;
 using FineTune.Build.Diagnostics;
 using FineTune.Build.Examples;
 using FineTune.Build.Output;
+using FineTune.Build.Reports;
+using FineTune.Build.Rules;
 using FineTune.Build.Sources;
 using static FineTune.Build.Core.Tests.Rules.RuleHarness;
 
@@ -18,14 +20,15 @@ public sealed class DatasetRulesTests
         Policy = new DiagnosticPolicy(noWarn: "FT4030;FT3006"),
     };
 
-    /// <summary>Feeds bound examples to DatasetRules in order; validation[i] and labels[i] per example.</summary>
+    /// <summary>Feeds bound examples to the dataset rules in order; validation[i] and labels[i] per example.</summary>
     private static DiagnosticCollector Feed(IReadOnlyList<Example> examples, bool classification, bool[]? validation = null, string?[]? labels = null)
     {
         var diagnostics = TestFiles.Collector();
-        var rules = new DatasetRules(diagnostics, classification);
+        var report = new DatasetReport { Dataset = "ads", ModelEntry = "babbage-002", Format = "completion", Task = "generation", Tokenizer = "cl100k_base", BaseDirectory = Path.GetTempPath() };
+        var rules = new DatasetRuleSet(new DatasetRuleContext(diagnostics, classification, report, 10, null));
         for (var i = 0; i < examples.Count; i++)
         {
-            rules.Add(examples[i], CanonicalJsonWriter.ToBytes(examples[i].Body), validation?[i] ?? false, labels?[i]);
+            rules.Check(new DatasetEntry(examples[i], CanonicalJsonWriter.ToBytes(examples[i].Body), validation?[i] ?? false, labels?[i]));
         }
 
         return diagnostics;

@@ -2,57 +2,6 @@ using System.Text.Json;
 
 namespace FineTune.Build.Tokens;
 
-/// <summary>
-/// One chat message as the token counter sees it. Map the example model onto this: <paramref name="Content"/> is the
-/// text (join the text parts of a multi-part content; image parts are not counted), <paramref name="ToolCallsJson"/> the
-/// raw JSON array of an assistant's <c>tool_calls</c>, <paramref name="FunctionCallJson"/> the raw JSON object of a
-/// legacy <c>function_call</c>, <paramref name="ToolCallId"/> a tool message's <c>tool_call_id</c>. <c>weight</c> is
-/// training metadata, not text, and is not counted.
-/// </summary>
-public sealed record ChatTokenMessage(
-    string Role,
-    string? Content,
-    string? Name = null,
-    string? ToolCallsJson = null,
-    string? ToolCallId = null,
-    string? FunctionCallJson = null);
-
-/// <summary>One function tool definition (an element of <c>tools</c>, or of the legacy <c>functions</c>).</summary>
-public sealed record ChatTokenTool(string Name, string? Description, string? ParametersJson);
-
-/// <summary>
-/// Overheads of the OpenAI cookbook's token formulas.
-/// Messages: <c>num_tokens_from_messages</c> in https://github.com/openai/openai-cookbook/blob/main/examples/Chat_finetuning_data_prep.ipynb
-/// (3 tokens per message, 1 per name, 3 to prime the reply, every string value of a message encoded), which the
-/// cookbook simplified from https://github.com/openai/openai-cookbook/blob/main/examples/How_to_count_tokens_with_tiktoken.ipynb.
-/// Tools: <c>num_tokens_for_tools</c> in How_to_count_tokens_with_tiktoken.ipynb (func_init 7 for gpt-4o/gpt-4o-mini,
-/// i.e. o200k_base, 10 for gpt-3.5-turbo/gpt-4, i.e. cl100k_base; prop_init 3, prop_key 3, enum_init -3, enum_item 3,
-/// func_end 12). The cookbook verified both against the API's prompt_tokens (129/124 and 105/101 tokens).
-/// </summary>
-public sealed record ChatTokenOverheads(
-    int PerMessage,
-    int PerName,
-    int ReplyPriming,
-    int FunctionInit,
-    int PropertiesInit,
-    int PropertyKey,
-    int EnumInit,
-    int EnumItem,
-    int FunctionsEnd)
-{
-    public static ChatTokenOverheads For(string encodingName) => new(
-        PerMessage: 3,
-        PerName: 1,
-        ReplyPriming: 3,
-        // The cookbook measured 7 for the o200k models and 10 for the cl100k ones; r50k models never took tools.
-        FunctionInit: encodingName == TokenEncodings.O200kBase ? 7 : 10,
-        PropertiesInit: 3,
-        PropertyKey: 3,
-        EnumInit: -3,
-        EnumItem: 3,
-        FunctionsEnd: 12);
-}
-
 public sealed partial class TokenCounter
 {
     /// <summary>
@@ -255,50 +204,4 @@ public sealed partial class TokenCounter
 
     private static string AsText(JsonElement element) =>
         element.ValueKind == JsonValueKind.String ? element.GetString() ?? "" : element.GetRawText();
-}
-
-/// <summary>Reads tool definitions from the JSON of a <c>tools</c> (or legacy <c>functions</c>) array.</summary>
-public static class ChatTokenTools
-{
-    /// <summary>Parses <paramref name="toolsJson"/>; elements that are not function definitions are skipped.
-    /// Returns an empty list for null, empty or malformed JSON (the structure rules report those).</summary>
-    public static IReadOnlyList<ChatTokenTool> FromJson(string? toolsJson)
-    {
-        if (string.IsNullOrWhiteSpace(toolsJson))
-        {
-            return Array.Empty<ChatTokenTool>();
-        }
-
-        try
-        {
-            using var doc = JsonDocument.Parse(toolsJson);
-            if (doc.RootElement.ValueKind != JsonValueKind.Array)
-            {
-                return Array.Empty<ChatTokenTool>();
-            }
-
-            var tools = new List<ChatTokenTool>();
-            foreach (var element in doc.RootElement.EnumerateArray())
-            {
-                // tools: {"type":"function","function":{...}}; functions: {...} directly.
-                var function = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("function", out var f) ? f : element;
-                if (function.ValueKind != JsonValueKind.Object
-                    || !function.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
-                {
-                    continue;
-                }
-
-                string? description = function.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String
-                    ? d.GetString() : null;
-                string? parameters = function.TryGetProperty("parameters", out var p) ? p.GetRawText() : null;
-                tools.Add(new ChatTokenTool(name.GetString()!, description, parameters));
-            }
-
-            return tools;
-        }
-        catch (JsonException)
-        {
-            return Array.Empty<ChatTokenTool>();
-        }
-    }
 }

@@ -1,19 +1,8 @@
 using FineTune.Build.Diagnostics;
-using FineTune.Build.Examples;
 using FineTune.Build.Models;
 using FineTune.Build.Tokens;
 
 namespace FineTune.Build.Rules;
-
-/// <summary>
-/// One independent check of one example. Rules run in parallel on different examples (each worker has its own
-/// <see cref="RuleContext"/>), so a rule keeps no state between examples; dataset-wide checks live in
-/// <see cref="Compilation.DatasetRules"/>.
-/// </summary>
-public interface IExampleRule
-{
-    void Check(Example example, RuleContext context);
-}
 
 /// <summary>What a rule may read (settings, the model, this worker's tokenizer) and where it reports.</summary>
 public sealed class RuleContext

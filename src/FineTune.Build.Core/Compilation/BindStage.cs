@@ -1,0 +1,40 @@
+using System.Text;
+using FineTune.Build.Diagnostics;
+using FineTune.Build.Examples;
+using FineTune.Build.Output;
+using FineTune.Build.Reports;
+using FineTune.Build.Sources;
+
+namespace FineTune.Build.Compilation;
+
+/// <summary>
+/// Bind: a record becomes an example of the dataset's format (or a diagnostic), with the identity the split
+/// hashes. The identity is taken before any fix, so changing the separator never reshuffles the split.
+/// </summary>
+public sealed class BindStage
+{
+    private readonly ExampleBinder _binder;
+    private readonly DatasetFormat _format;
+
+    public BindStage(DiagnosticCollector diagnostics, DatasetFormat format)
+    {
+        _binder = new ExampleBinder(diagnostics);
+        _format = format;
+    }
+
+    /// <summary>The bound example, or null when the record does not bind (already reported).</summary>
+    public CompiledExample? Bind(SourceFile source, SourceRecord record, SourceStatistics statistics)
+    {
+        var example = _binder.Bind(source, record, _format);
+        if (example is null)
+        {
+            return null;
+        }
+
+        // Only the completion format is ever fixed; otherwise the output bytes are the identity (saves an encoding).
+        var identity = example.Id is { } id ? Encoding.UTF8.GetBytes("id:" + id)
+            : _format == DatasetFormat.Completion ? CanonicalJsonWriter.ToBytes(example.Body)
+            : null;
+        return new CompiledExample(example, identity, statistics);
+    }
+}

@@ -1,0 +1,56 @@
+using FineTune.Build.Diagnostics;
+using FineTune.Build.Examples;
+using FineTune.Build.Models;
+
+namespace FineTune.Build.Compilation;
+
+/// <summary>
+/// What must be known before any example is written: the model (and its catalog entry), the format, the task and
+/// the validation fraction. Settings decide where they can; the rest comes from a survey of the sources.
+/// </summary>
+public sealed class CompilePlan
+{
+    private CompilePlan(ModelLookupResult lookup, DatasetFormat format, DatasetTask task, double validationFraction, string modelName)
+    {
+        Lookup = lookup;
+        Format = format;
+        Task = task;
+        ValidationFraction = validationFraction;
+        ModelName = modelName;
+    }
+
+    public ModelLookupResult Lookup { get; }
+
+    /// <summary>The catalog entry whose tokenizer, limits and price apply.</summary>
+    public ModelEntry Model => Lookup.Entry;
+
+    /// <summary>The name the project gave (FineTuneBaseModel), for messages.</summary>
+    public string ModelName { get; }
+
+    public DatasetFormat Format { get; }
+
+    public DatasetTask Task { get; }
+
+    public bool IsClassification => Task == DatasetTask.Classification;
+
+    public double ValidationFraction { get; }
+
+    /// <summary>Resolves the model (reporting its lifecycle and support) and decides format and task.</summary>
+    public static CompilePlan Resolve(CompileOptions options, DiagnosticCollector diagnostics)
+    {
+        var lookup = ModelResolution.Resolve(options, diagnostics);
+        var format = ModelResolution.FormatFor(options, lookup);
+        DatasetSurvey? survey = null;
+        if (format is null || options.Task is null)
+        {
+            survey = DatasetSurvey.Run(options.Sources);
+            format ??= survey.FirstFormat ?? DatasetFormat.Chat;
+        }
+
+        ModelResolution.CheckSupport(options, lookup, format.Value, diagnostics);
+        var task = options.Task ?? survey!.InferredTask;
+        var fraction = options.ValidationFraction ?? (task == DatasetTask.Classification ? 0.2 : 0.0);
+        var modelName = string.IsNullOrWhiteSpace(options.BaseModel) ? "the default model" : options.BaseModel!;
+        return new CompilePlan(lookup, format.Value, task, fraction, modelName);
+    }
+}

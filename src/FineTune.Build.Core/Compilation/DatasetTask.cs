@@ -1,0 +1,8 @@
+namespace FineTune.Build.Compilation;
+
+/// <summary>FineTuneTask.</summary>
+public enum DatasetTask
+{
+    Generation,
+    Classification,
+}

@@ -1,0 +1,98 @@
+using FineTune.Build.Diagnostics;
+using FineTune.Build.Examples;
+
+namespace FineTune.Build.Reports;
+
+/// <summary>
+/// Adds up the report's figures as examples are written (in output order): per file, per source and per class.
+/// At most <see cref="MaxClasses"/> classes are kept, so a dataset of free text never grows the report.
+/// </summary>
+public sealed class DatasetReportBuilder
+{
+    /// <summary>Distinct labels the report keeps; later new labels are not counted as classes.</summary>
+    public const int MaxClasses = 1000;
+
+    private readonly Func<string, int> _labelTokens;
+
+    /// <param name="report">The report to fill.</param>
+    /// <param name="labelTokens">Counts a label's tokens (with its leading space) with the model's tokenizer.</param>
+    public DatasetReportBuilder(DatasetReport report, Func<string, int> labelTokens)
+    {
+        Report = report;
+        _labelTokens = labelTokens;
+    }
+
+    public DatasetReport Report { get; }
+
+    /// <summary>Starts the figures of the next source.</summary>
+    public SourceStatistics AddSource(string path)
+    {
+        var statistics = new SourceStatistics { Path = Report.Relative(path) };
+        Report.Sources.Add(statistics);
+        return statistics;
+    }
+
+    /// <summary>Counts one written example.</summary>
+    public void Add(ExampleLocation location, SourceStatistics source, int tokens, bool validation, string? label)
+    {
+        (validation ? Report.ValidationTokens : Report.TrainTokens).Add(tokens);
+        source.Examples++;
+        source.Tokens += tokens;
+        if (validation)
+        {
+            source.Validation++;
+        }
+        else
+        {
+            source.Train++;
+        }
+
+        if (label is null || (Report.Classes.Count >= MaxClasses && !Report.Classes.ContainsKey(label.Trim())))
+        {
+            return;
+        }
+
+        var key = label.Trim();
+        if (!Report.Classes.TryGetValue(key, out var statistics))
+        {
+            statistics = new ClassStatistics { Tokens = _labelTokens(label), FirstSeen = location };
+            Report.Classes.Add(key, statistics);
+        }
+
+        if (validation)
+        {
+            statistics.Validation++;
+        }
+        else
+        {
+            statistics.Train++;
+        }
+    }
+
+    /// <summary>Takes the diagnostics into the report, with each source's errors and warnings.</summary>
+    public void Finish(DiagnosticCollector diagnostics, bool succeeded)
+    {
+        Report.Succeeded = succeeded;
+        Report.Diagnostics = diagnostics.Diagnostics;
+        Report.ErrorCount = diagnostics.ErrorCount;
+        Report.WarningCount = diagnostics.WarningCount;
+        Report.DiagnosticsNotShown = diagnostics.NotReportedCount;
+        foreach (var source in Report.Sources)
+        {
+            foreach (var d in diagnostics.Diagnostics)
+            {
+                if (d.File is not null && Report.Relative(d.File) == source.Path)
+                {
+                    if (d.Severity == DiagnosticSeverity.Error)
+                    {
+                        source.Errors++;
+                    }
+                    else if (d.Severity == DiagnosticSeverity.Warning)
+                    {
+                        source.Warnings++;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using System.Text.Json;
+using FineTune.Build.Diagnostics;
+
+namespace FineTune.Build.Reports;
+
+/// <summary>
+/// &lt;name&gt;.sarif: SARIF 2.1.0 for GitHub code scanning. Rule ids are the FT codes; artifact URIs are relative
+/// to the repository root (the nearest folder with .git above the project), as code scanning expects.
+/// </summary>
+public static class SarifWriter
+{
+    public static byte[] Write(DatasetReport report)
+    {
+        var root = RepositoryRoot(report.BaseDirectory);
+        var rules = report.Diagnostics.Select(d => d.Code).Distinct().Order(StringComparer.Ordinal).ToList();
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, ReportWriters.JsonOptions))
+        {
+            json.WriteStartObject();
+            json.WriteString("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+            json.WriteString("version", "2.1.0");
+            json.WriteStartArray("runs");
+            json.WriteStartObject();
+            json.WriteStartObject("tool");
+            json.WriteStartObject("driver");
+            json.WriteString("name", "FineTune.Build");
+            json.WriteString("semanticVersion", ReportWriters.ToolVersion);
+            json.WriteStartArray("rules");
+            foreach (var code in rules)
+            {
+                var descriptor = DiagnosticCodes.Find(code);
+                json.WriteStartObject();
+                json.WriteString("id", code);
+                json.WriteString("name", descriptor?.Category ?? "FineTune");
+                json.WriteStartObject("shortDescription");
+                json.WriteString("text", descriptor?.Title ?? code);
+                json.WriteEndObject();
+                json.WriteStartObject("fullDescription");
+                json.WriteString("text", descriptor?.FullDescription ?? code);
+                json.WriteEndObject();
+                json.WriteString("helpUri", descriptor?.HelpLink ?? DiagnosticDescriptor.HelpLinkFor(code));
+                json.WriteStartObject("help");
+                json.WriteString("text", $"See docs/rules.md#{code.ToLowerInvariant()} in FineTune.Build for a violating example and the fix.");
+                json.WriteEndObject();
+                json.WriteStartObject("defaultConfiguration");
+                json.WriteString("level", ReportWriters.Level(descriptor?.DefaultSeverity ?? DiagnosticSeverity.Warning));
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteEndObject();
+
+            json.WriteStartArray("results");
+            foreach (var d in report.Diagnostics)
+            {
+                json.WriteStartObject();
+                json.WriteString("ruleId", d.Code);
+                json.WriteNumber("ruleIndex", rules.IndexOf(d.Code));
+                json.WriteString("level", ReportWriters.Level(d.Severity));
+                json.WriteStartObject("message");
+                json.WriteString("text", d.Message);
+                json.WriteEndObject();
+                if (d.File is not null)
+                {
+                    json.WriteStartArray("locations");
+                    json.WriteStartObject();
+                    json.WriteStartObject("physicalLocation");
+                    json.WriteStartObject("artifactLocation");
+                    json.WriteString("uri", Uri.EscapeDataString(Path.GetRelativePath(root, d.File).Replace('\\', '/')).Replace("%2F", "/"));
+                    json.WriteString("uriBaseId", "%SRCROOT%");
+                    json.WriteEndObject();
+                    if (d.Line > 0)
+                    {
+                        json.WriteStartObject("region");
+                        json.WriteNumber("startLine", d.Line);
+                        json.WriteNumber("startColumn", Math.Max(1, d.Column));
+                        json.WriteEndObject();
+                    }
+
+                    json.WriteEndObject();
+                    json.WriteEndObject();
+                    json.WriteEndArray();
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteString("columnKind", "utf16CodeUnits");
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        buffer.WriteByte((byte)'\n');
+        return buffer.ToArray();
+    }
+
+    /// <summary>The nearest folder above <paramref name="directory"/> holding .git, else the folder itself.</summary>
+    public static string RepositoryRoot(string directory)
+    {
+        for (var dir = new DirectoryInfo(directory); dir is not null; dir = dir.Parent)
+        {
+            if (Directory.Exists(Path.Combine(dir.FullName, ".git")) || File.Exists(Path.Combine(dir.FullName, ".git")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return directory;
+    }
+}
