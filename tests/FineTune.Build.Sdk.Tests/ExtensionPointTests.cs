@@ -114,6 +114,7 @@ public sealed class ExtensionPointTests
                   "entries": {
                     "aaaa": {
                       "baseModel": "gpt-4o-mini-2024-07-18",
+                      "error": "It's odd; 100% of $(x) and @(y) failed, \"quoted\"",
                       "files": {
                         "train": { "bytes": 1, "id": "file-1", "name": "ads.train.x.jsonl", "sha256": "00" }
                       },
