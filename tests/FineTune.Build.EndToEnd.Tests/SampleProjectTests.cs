@@ -38,7 +38,7 @@ public sealed class SampleProjectTests
     {
         var sample = CopySample();
 
-        var result = DotNet.Run(sample, ["build", "samples.proj", "-nodeReuse:false", "-p:FineTuneLifecycleDate=2026-11-25"]);
+        var result = DotNet.Run(sample, ["build", "samples.sln", "-nodeReuse:false", "-p:FineTuneLifecycleDate=2026-11-25"]);
 
         Assert.AreEqual(0, result.ExitCode, result.ToString());
         Assert.AreEqual(0, TestProject.Diagnostics(result).Count(d => d.Level == "error"), result.Output);
@@ -59,7 +59,7 @@ public sealed class SampleProjectTests
         var index = lines.FindIndex(l => l.Contains("The Kindle Paperwhite is an e-reader", StringComparison.Ordinal));
         lines.InsertRange(index + 1, ["", "      ###", ""]);
         File.WriteAllLines(yaml, lines);
-        var broken = DotNet.Run(sample, ["build", "samples.proj", "-nodeReuse:false", "-p:FineTuneLifecycleDate=2026-11-25"]);
+        var broken = DotNet.Run(sample, ["build", "samples.sln", "-nodeReuse:false", "-p:FineTuneLifecycleDate=2026-11-25"]);
 
         Assert.AreNotEqual(0, broken.ExitCode);
         var error = TestProject.Diagnostics(broken).Single(d => d.Level == "error");
@@ -72,7 +72,7 @@ public sealed class SampleProjectTests
         await using var server = await FakeOpenAIServer.StartAsync();
         var sample = CopySample();
         var environment = new Dictionary<string, string?> { ["OPENAI_BASE_URL"] = server.BaseUrl, ["OPENAI_API_KEY"] = "sk-sample-test-key" };
-        string[] arguments = ["publish", "samples.proj", "-nodeReuse:false", "-p:FineTuneTrainOnPublish=true", "-p:FineTunePollInterval=100ms", "-p:FineTuneLifecycleDate=2026-11-25"];
+        string[] arguments = ["publish", "samples.sln", "-nodeReuse:false", "-p:FineTuneTrainOnPublish=true", "-p:FineTunePollInterval=100ms", "-p:FineTuneLifecycleDate=2026-11-25"];
 
         var first = DotNet.Run(sample, arguments, environment);
 
