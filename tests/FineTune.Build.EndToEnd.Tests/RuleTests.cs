@@ -239,6 +239,37 @@ public sealed class RuleTests
     }
 
     [TestMethod]
+    public void FineTuneSecretAllow_WaivesTheReviewedOccurrenceOnly()
+    {
+        var body = string.Concat(Enumerable.Repeat("aB3dE6gH9j", 6))[..58];
+        var secret = "sk-proj-" + body + "T3Blbk" + "FJ" + body;
+        var project = TestProject.Create("waiver", Babbage + "<NoWarn>FT4030</NoWarn>");
+        project.WriteFile("a.yaml", $$"""
+            - prompt: "Reviewed sample key"
+              completion: " is {{secret}}"
+            - prompt: "Another text"
+              completion: " has {{secret}} too"
+            """);
+        project.AddPadding();
+
+        var first = project.Build();
+        var fingerprints = System.Text.RegularExpressions.Regex.Matches(first.Output, "sha256:[0-9a-f]{16}")
+            .Select(m => m.Value).Distinct().ToList();
+        Assert.AreEqual(2, fingerprints.Count, first.Output);
+        var reviewed = first.Output.Split('\n').First(l => l.Contains("a.yaml(2,") && l.Contains("FT6004"));
+        var allowed = fingerprints.Single(reviewed.Contains);
+
+        // Waive the first occurrence: the second still fails the build, at its own line.
+        project.WriteProject(Babbage + "<NoWarn>FT4030</NoWarn>", $"""<FineTuneSecretAllow Include="{allowed}" Reason="documentation sample key" />""");
+        var second = project.Build();
+        Assert.AreNotEqual(0, second.ExitCode);
+        CollectionAssert.AreEquivalent(new[] { ("a.yaml", 4, 15, "error", "FT6004") }, Found(second), second.Output);
+        var report = File.ReadAllText(Path.Combine(project.OutputDirectory, "waiver.report.json"));
+        StringAssert.Contains(report, "documentation sample key");
+        StringAssert.Contains(report, allowed);
+    }
+
+    [TestMethod]
     public void SeveritiesFollowNoWarnWarningsAsErrorsAndTreatWarningsAsErrors()
     {
         var project = TestProject.Create("severity", Chat);

@@ -69,6 +69,26 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
 
     public bool TreatWarningsAsErrors { get; set; }
 
+    /// <summary>FineTuneMaxNestingDepth and the other reader limits (docs/reliability.md); empty means the default.</summary>
+    public string? MaxNestingDepth { get; set; }
+
+    public string? MaxAliases { get; set; }
+
+    public string? MaxKeysPerObject { get; set; }
+
+    public string? MaxMessagesPerExample { get; set; }
+
+    public string? MaxValueBytes { get; set; }
+
+    public string? MaxLineBytes { get; set; }
+
+    public string? MaxExampleBytes { get; set; }
+
+    public string? MaxExamplesPerFile { get; set; }
+
+    /// <summary>FineTuneSecretAllow items: the fingerprint an FT6004 message printed, with Reason metadata.</summary>
+    public ITaskItem[] SecretAllowances { get; set; } = [];
+
     /// <summary>The files written: train and (when the split has one) validation, with Kind metadata.</summary>
     [Output]
     public ITaskItem[] OutputFiles { get; set; } = [];
@@ -162,6 +182,19 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
             Epochs = Epochs,
             LifecycleDate = LifecycleDate,
         };
+        settings.Limits[ReaderLimits.PropertyNames.MaxNestingDepth] = MaxNestingDepth;
+        settings.Limits[ReaderLimits.PropertyNames.MaxAliases] = MaxAliases;
+        settings.Limits[ReaderLimits.PropertyNames.MaxKeysPerObject] = MaxKeysPerObject;
+        settings.Limits[ReaderLimits.PropertyNames.MaxMessagesPerExample] = MaxMessagesPerExample;
+        settings.Limits[ReaderLimits.PropertyNames.MaxValueBytes] = MaxValueBytes;
+        settings.Limits[ReaderLimits.PropertyNames.MaxLineBytes] = MaxLineBytes;
+        settings.Limits[ReaderLimits.PropertyNames.MaxExampleBytes] = MaxExampleBytes;
+        settings.Limits[ReaderLimits.PropertyNames.MaxExamplesPerFile] = MaxExamplesPerFile;
+        foreach (var allowance in SecretAllowances)
+        {
+            settings.SecretAllowances.Add((allowance.ItemSpec, allowance.GetMetadata("Reason")));
+        }
+
         foreach (var item in Sources)
         {
             settings.Sources.Add((item.ItemSpec, MetadataNames.ToDictionary(name => name, name => (string?)item.GetMetadata(name))));
