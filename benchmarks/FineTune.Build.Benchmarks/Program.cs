@@ -14,7 +14,11 @@ if (args is ["load-cost"])
         double first = watch.Elapsed.TotalMilliseconds;
         watch.Restart();
         const int more = 100;
-        for (int i = 0; i < more; i++) TokenCounter.Create(encoding).CountTokens("warm up");
+        for (int i = 0; i < more; i++)
+        {
+            TokenCounter.Create(encoding).CountTokens("warm up");
+        }
+
         Console.WriteLine($"{encoding}: first counter {first:F0} ms, each further counter {watch.Elapsed.TotalMilliseconds / more:F3} ms");
     }
 

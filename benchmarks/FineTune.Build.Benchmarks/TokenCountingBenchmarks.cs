@@ -72,7 +72,11 @@ public class TokenCountingBenchmarks
             () => 0L,
             (range, _, local) =>
             {
-                for (int i = range.Item1; i < range.Item2; i++) local += _shared.CountTokens(_texts[i]);
+                for (int i = range.Item1; i < range.Item2; i++)
+                {
+                    local += _shared.CountTokens(_texts[i]);
+                }
+
                 return local;
             },
             local => Interlocked.Add(ref total, local));
@@ -89,7 +93,11 @@ public class TokenCountingBenchmarks
             (range, _, local) =>
             {
                 var counter = TokenCounter.ForCurrentThread(Encoding);
-                for (int i = range.Item1; i < range.Item2; i++) local += counter.CountTokens(_texts[i]);
+                for (int i = range.Item1; i < range.Item2; i++)
+                {
+                    local += counter.CountTokens(_texts[i]);
+                }
+
                 return local;
             },
             local => Interlocked.Add(ref total, local));

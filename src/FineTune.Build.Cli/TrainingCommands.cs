@@ -86,7 +86,10 @@ public static class TrainingCommands
         public FineTuningApi Api(string? endpoint)
         {
             if (string.IsNullOrEmpty(Key))
+            {
                 throw new TrainingException(TrainingDiagnostics.MissingApiKey, "OPENAI_API_KEY is not set.");
+            }
+
             var resolved = string.IsNullOrWhiteSpace(endpoint) ? Environment("OPENAI_BASE_URL") : endpoint;
             return new FineTuningApi(Key!, string.IsNullOrWhiteSpace(resolved) ? null : resolved,
                 retry => Log.Message(TrainingImportance.Normal, retry));
@@ -158,12 +161,18 @@ public static class TrainingCommands
         if (dataset is not null)
         {
             if (lockFile.Current(dataset) is null)
+            {
                 throw new TrainingException(TrainingDiagnostics.InvalidLockFile, $"'{lockPath}' records no training of dataset '{dataset}'.");
+            }
+
             return new[] { dataset };
         }
         var names = lockFile.DatasetNames.Where(n => lockFile.Current(n) is not null).ToList();
         if (names.Count == 0)
+        {
             throw new TrainingException(TrainingDiagnostics.InvalidLockFile, $"'{lockPath}' records no training yet; run dotnet publish -p:FineTuneTrainOnPublish=true first.");
+        }
+
         return names;
     }
 
@@ -171,15 +180,24 @@ public static class TrainingCommands
     private static (string JobId, string? Dataset) ResolveJob(string? jobId, string project, string? dataset)
     {
         if (!string.IsNullOrEmpty(jobId))
+        {
             return (jobId!, dataset);
+        }
+
         var lockPath = LockPath(project);
         var lockFile = LockFile.Load(lockPath);
         var names = Datasets(lockFile, dataset, lockPath).ToList();
         if (names.Count > 1)
+        {
             throw new TrainingException(TrainingDiagnostics.InvalidLockFile, $"'{lockPath}' records several datasets ({string.Join(", ", names)}); choose one with --dataset.");
+        }
+
         var entry = lockFile.Current(names[0])!;
         if (entry.JobId is null)
+        {
             throw new TrainingException(TrainingDiagnostics.InvalidLockFile, $"Dataset '{names[0]}' was trained by a command, not an API job.");
+        }
+
         return (entry.JobId, names[0]);
     }
 
@@ -206,15 +224,42 @@ public static class TrainingCommands
             }
             ctx.Print($"{name}: {statusText}");
             ctx.Print($"  lock key:      {key}");
-            if (entry.JobId is not null) ctx.Print($"  job:           {entry.JobId}{(entry.Endpoint is null ? "" : " at " + entry.Endpoint)}");
-            if (entry.Trainer == "command") ctx.Print($"  trainer:       command ({entry.Command})");
+            if (entry.JobId is not null)
+            {
+                ctx.Print($"  job:           {entry.JobId}{(entry.Endpoint is null ? "" : " at " + entry.Endpoint)}");
+            }
+
+            if (entry.Trainer == "command")
+            {
+                ctx.Print($"  trainer:       command ({entry.Command})");
+            }
+
             ctx.Print($"  base model:    {entry.BaseModel} ({entry.Method})");
-            if (model is not null) ctx.Print($"  model:         {model}");
-            if (errorText is not null) ctx.Print($"  error:         {errorText}");
-            if (entry.SourceRevision is not null) ctx.Print($"  source:        {entry.SourceRevision}");
+            if (model is not null)
+            {
+                ctx.Print($"  model:         {model}");
+            }
+
+            if (errorText is not null)
+            {
+                ctx.Print($"  error:         {errorText}");
+            }
+
+            if (entry.SourceRevision is not null)
+            {
+                ctx.Print($"  source:        {entry.SourceRevision}");
+            }
+
             var history = lockFile.Entries(name).Count() - 1;
-            if (history > 0) ctx.Print($"  history:       {history} earlier run{(history == 1 ? "" : "s")}");
-            if (statusText is "failed" or "cancelled") exit = ExitCodes.JobFailed;
+            if (history > 0)
+            {
+                ctx.Print($"  history:       {history} earlier run{(history == 1 ? "" : "s")}");
+            }
+
+            if (statusText is "failed" or "cancelled")
+            {
+                exit = ExitCodes.JobFailed;
+            }
         }
         return exit;
     }
@@ -290,20 +335,35 @@ public static class TrainingCommands
     private static void UpdateLock(Context ctx, string project, JobInfo job)
     {
         var lockPath = LockPath(project);
-        if (!File.Exists(lockPath)) return;
+        if (!File.Exists(lockPath))
+        {
+            return;
+        }
+
         var lockFile = LockFile.Load(lockPath);
         foreach (var name in lockFile.DatasetNames.ToList())
         {
             var current = lockFile.CurrentKey(name);
             foreach (var (key, entry) in lockFile.Entries(name).ToList())
             {
-                if (entry.JobId != job.Id) continue;
+                if (entry.JobId != job.Id)
+                {
+                    continue;
+                }
+
                 entry.Status = job.Status;
                 entry.FineTunedModel = job.FineTunedModel ?? entry.FineTunedModel;
-                if (job.ErrorMessage is not null) entry.Error = TrainingLogs.Redact(job.ErrorCode is null ? job.ErrorMessage : $"{job.ErrorCode}: {job.ErrorMessage}", ctx.Key);
+                if (job.ErrorMessage is not null)
+                {
+                    entry.Error = TrainingLogs.Redact(job.ErrorCode is null ? job.ErrorMessage : $"{job.ErrorCode}: {job.ErrorMessage}", ctx.Key);
+                }
+
                 lockFile.Set(name, key, entry);
                 // Set makes the entry current; keep the current key as it was.
-                if (current is not null && current != key) lockFile.Set(name, current, lockFile.Find(name, current)!);
+                if (current is not null && current != key)
+                {
+                    lockFile.Set(name, current, lockFile.Find(name, current)!);
+                }
             }
         }
         lockFile.Save(lockPath);

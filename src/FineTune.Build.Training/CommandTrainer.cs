@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
-using FineTune.Build.Diagnostics;
 
 namespace FineTune.Build.Training;
 
@@ -20,7 +19,10 @@ internal static class CommandTrainer
     public static async Task<TrainingResult> RunAsync(TrainingRequest request, RedactingTrainingLog log, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.TrainCommand))
+        {
             throw new TrainingException(TrainingDiagnostics.MissingTrainCommand, "FineTuneTrainer=Command needs FineTuneTrainCommand, for example: python train.py --data {train} --base {model}.");
+        }
+
         var fp = DatasetFingerprint.Compute(request, "Command");
         var lockPath = request.ResolvedLockFilePath;
         var name = request.DatasetName;
@@ -34,7 +36,11 @@ internal static class CommandTrainer
             lockFile.Set(name, fp.LockKey, recorded);
             lockFile.Save(lockPath);
             log.Message(TrainingImportance.High, $"{name}: already trained by the training command{(recorded.FineTunedModel is null ? "" : " as " + recorded.FineTunedModel)} (recorded in {Path.GetFileName(lockPath)}); not running it again.");
-            if (recorded.FineTunedModel is not null) TrainingService.WriteModelFile(request, recorded.FineTunedModel, log);
+            if (recorded.FineTunedModel is not null)
+            {
+                TrainingService.WriteModelFile(request, recorded.FineTunedModel, log);
+            }
+
             return new TrainingResult { Succeeded = true, FineTunedModel = recorded.FineTunedModel, Status = "succeeded", LockKey = fp.LockKey, DatasetHash = fp.DatasetHash, Reused = true };
         }
 
@@ -66,13 +72,25 @@ internal static class CommandTrainer
         var gate = new object();
         void OnLine(string? line, bool error)
         {
-            if (line is null) return;
+            if (line is null)
+            {
+                return;
+            }
+
             lock (gate)
             {
                 var m = ModelLine.Match(line);
-                if (m.Success && !error) model = m.Groups["id"].Value;
+                if (m.Success && !error)
+                {
+                    model = m.Groups["id"].Value;
+                }
+
                 tail.Enqueue(log.Redact(line));
-                if (tail.Count > 20) tail.Dequeue();
+                if (tail.Count > 20)
+                {
+                    tail.Dequeue();
+                }
+
                 log.Message(TrainingImportance.Normal, line);
             }
         }
@@ -104,7 +122,11 @@ internal static class CommandTrainer
         if (process.ExitCode != 0)
         {
             string output;
-            lock (gate) output = string.Join("\n", tail);
+            lock (gate)
+            {
+                output = string.Join("\n", tail);
+            }
+
             throw new TrainingException(TrainingDiagnostics.TrainCommandFailed,
                 string.Create(CultureInfo.InvariantCulture, $"{name}: the training command exited with code {process.ExitCode}.") + (output.Length > 0 ? " Last output:\n" + output : ""));
         }
@@ -123,7 +145,10 @@ internal static class CommandTrainer
             SourceRevision = request.SourceRevision ?? SourceRevision.TryDetect(request.ProjectDirectory),
         };
         foreach (var f in fp.Files)
+        {
             entry.Files[f.Kind] = new LockedFile { Name = Path.GetFileName(f.Path), Sha256 = f.Sha256, Bytes = f.Bytes };
+        }
+
         lockFile.Set(name, fp.LockKey, entry);
         lockFile.Save(lockPath);
         if (model is not null)

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using FineTune.Build.Diagnostics;
 
 namespace FineTune.Build.Training;
 
@@ -31,11 +30,16 @@ public sealed class DatasetFingerprint
     {
         var files = new List<CompiledFile> { HashFile("train", request.TrainFile) };
         if (!string.IsNullOrEmpty(request.ValidationFile))
+        {
             files.Add(HashFile("validation", request.ValidationFile!));
+        }
 
         var dataset = new StringBuilder("finetune-dataset-v1\n");
         foreach (var f in files)
+        {
             dataset.Append(f.Kind).Append(' ').Append(f.Bytes.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(f.Sha256).Append('\n');
+        }
+
         var datasetHash = Sha256Hex(Encoding.UTF8.GetBytes(dataset.ToString()));
 
         var key = new StringBuilder("finetune-lock-v1\n");
@@ -47,11 +51,17 @@ public sealed class DatasetFingerprint
         Line("batch_size", Format(request.BatchSize));
         Line("learning_rate_multiplier", Format(request.LearningRateMultiplier));
         if (request.Method == "dpo")
+        {
             Line("beta", Format(request.Beta));
+        }
+
         Line("seed", request.Seed?.ToString(CultureInfo.InvariantCulture) ?? "none");
         Line("suffix", request.Suffix ?? "");
         if (trainer == "Command")
+        {
             Line("trainer", "command:" + (request.TrainCommand ?? ""));
+        }
+
         var material = key.ToString();
 
         return new DatasetFingerprint
@@ -70,7 +80,10 @@ public sealed class DatasetFingerprint
     public static CompiledFile HashFile(string kind, string path)
     {
         if (!File.Exists(path))
+        {
             throw new TrainingException(TrainingDiagnostics.MissingCompiledFile, $"The compiled {kind} file '{path}' does not exist; build the project first.");
+        }
+
         using var stream = File.OpenRead(path);
         var hash = SHA256.HashData(stream);
         return new CompiledFile(kind, Path.GetFullPath(path), Convert.ToHexString(hash).ToLowerInvariant(), stream.Length);

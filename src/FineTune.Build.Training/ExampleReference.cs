@@ -12,9 +12,17 @@ public static class ExampleReference
     /// param names the validation file, else "train").</summary>
     public static (int Number, string FileKind)? TryParse(string? message, string? param = null)
     {
-        if (string.IsNullOrEmpty(message)) return null;
+        if (string.IsNullOrEmpty(message))
+        {
+            return null;
+        }
+
         var match = Pattern.Match(message);
-        if (!match.Success || !int.TryParse(match.Groups["n"].Value, out var n)) return null;
+        if (!match.Success || !int.TryParse(match.Groups["n"].Value, out var n))
+        {
+            return null;
+        }
+
         var kind = (param?.Contains("validation", StringComparison.OrdinalIgnoreCase) ?? false)
                    || message.Contains("validation file", StringComparison.OrdinalIgnoreCase)
             ? "validation"
@@ -27,7 +35,11 @@ public static class ExampleReference
     public static Location? Locate(TrainingRequest request, int number, string kind)
     {
         var located = request.ExampleLocator?.Invoke(number, kind);
-        if (located is not null) return located;
+        if (located is not null)
+        {
+            return located;
+        }
+
         var file = kind == "validation" ? request.ValidationFile : request.TrainFile;
         return string.IsNullOrEmpty(file) || number < 1 ? null : new Location(file!, number, 1);
     }

@@ -8,7 +8,6 @@ using System.Text.Json.Nodes;
 using OpenAI;
 using OpenAI.Files;
 using OpenAI.FineTuning;
-using FineTune.Build.Diagnostics;
 
 // The library marks fine-tuning, the Uploads API and multipart content as evaluation APIs (OPENAI001, SCME0004);
 // they are the documented way to reach these endpoints, so this file (and only this file) opts in.
@@ -41,8 +40,16 @@ public sealed record JobInfo(
         long? L(JsonElement o, string name) => o.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.Number ? p.GetInt64() : null;
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         if (e.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object)
+        {
             foreach (var p in m.EnumerateObject())
-                if (p.Value.ValueKind == JsonValueKind.String) metadata[p.Name] = p.Value.GetString()!;
+            {
+                if (p.Value.ValueKind == JsonValueKind.String)
+                {
+                    metadata[p.Name] = p.Value.GetString()!;
+                }
+            }
+        }
+
         string? code = null, message = null, param = null;
         if (e.TryGetProperty("error", out var err) && err.ValueKind == JsonValueKind.Object)
         {
@@ -113,7 +120,10 @@ public sealed class FineTuningApi
             UserAgentApplicationId = "FineTune.Build",
         };
         if (endpoint is not null)
+        {
             options.Endpoint = ParseEndpoint(endpoint);
+        }
+
         _client = new OpenAIClient(new ApiKeyCredential(apiKey), options);
         _files = _client.GetOpenAIFileClient();
         _fineTuning = _client.GetFineTuningClient();
@@ -129,7 +139,10 @@ public sealed class FineTuningApi
     {
         if (Uri.TryCreate(endpoint.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             && string.IsNullOrEmpty(uri.UserInfo))
+        {
             return uri;
+        }
+
         throw new TrainingException(TrainingDiagnostics.InvalidEndpoint, $"The endpoint '{endpoint}' is not an absolute http(s) URL such as https://api.openai.com/v1.");
     }
 
@@ -172,7 +185,11 @@ public sealed class FineTuningApi
             for (var index = 1; ; index++)
             {
                 var read = await ReadFullyAsync(stream, buffer, cancellationToken).ConfigureAwait(false);
-                if (read == 0) break;
+                if (read == 0)
+                {
+                    break;
+                }
+
                 md5.AppendData(buffer, 0, read);
                 using var form = new MultiPartFormContent();
                 // The part's bytes are in memory, so the pipeline can resend them after a 429, 5xx or dropped connection.
@@ -190,7 +207,10 @@ public sealed class FineTuningApi
         var completed = await _files.CompleteUploadAsync(uploadId, BinaryContent.Create(BinaryData.FromString(complete.ToJsonString())), options).ConfigureAwait(false);
         using var doc = JsonDocument.Parse(completed.GetRawResponse().Content.ToMemory());
         if (!doc.RootElement.TryGetProperty("file", out var file) || file.ValueKind != JsonValueKind.Object)
+        {
             throw new TrainingException(TrainingDiagnostics.UploadFailed, $"The upload {uploadId} of {filename} completed without a file.");
+        }
+
         return new RemoteFile(
             file.GetProperty("id").GetString()!,
             file.TryGetProperty("filename", out var n) ? n.GetString() ?? filename : filename,
@@ -204,7 +224,11 @@ public sealed class FineTuningApi
         while (total < buffer.Length)
         {
             var n = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
-            if (n == 0) break;
+            if (n == 0)
+            {
+                break;
+            }
+
             total += n;
         }
         return total;
@@ -245,7 +269,10 @@ public sealed class FineTuningApi
     {
         var job = await _fineTuning.GetJobAsync(jobId, cancellationToken).ConfigureAwait(false);
         if (JobInfo.Parse(job.GetRawResponse().Content) is { IsTerminal: true } done)
+        {
             return done;
+        }
+
         var result = await job.CancelAndUpdateAsync(cancellationToken).ConfigureAwait(false);
         return JobInfo.Parse(result.GetRawResponse().Content);
     }
@@ -258,11 +285,19 @@ public sealed class FineTuningApi
         // The API lists newest first: stop at the first event already printed.
         await foreach (var e in job.GetEventsAsync(new GetEventsOptions { PageSize = 100 }, cancellationToken).ConfigureAwait(false))
         {
-            if (seen.Contains(e.Id)) break;
+            if (seen.Contains(e.Id))
+            {
+                break;
+            }
+
             fresh.Add(ToEvent(e));
         }
         fresh.Reverse();
-        foreach (var e in fresh) seen.Add(e.Id);
+        foreach (var e in fresh)
+        {
+            seen.Add(e.Id);
+        }
+
         return fresh;
     }
 
@@ -277,9 +312,20 @@ public sealed class FineTuningApi
                 using var doc = JsonDocument.Parse(data.ToMemory());
                 if (doc.RootElement.ValueKind == JsonValueKind.Object)
                 {
-                    if (doc.RootElement.TryGetProperty("step", out var s) && s.TryGetInt32(out var sv)) step = sv;
-                    if (doc.RootElement.TryGetProperty("total_steps", out var t) && t.TryGetInt32(out var tv)) total = tv;
-                    if (doc.RootElement.TryGetProperty("train_loss", out var l) && l.ValueKind == JsonValueKind.Number) loss = l.GetDouble();
+                    if (doc.RootElement.TryGetProperty("step", out var s) && s.TryGetInt32(out var sv))
+                    {
+                        step = sv;
+                    }
+
+                    if (doc.RootElement.TryGetProperty("total_steps", out var t) && t.TryGetInt32(out var tv))
+                    {
+                        total = tv;
+                    }
+
+                    if (doc.RootElement.TryGetProperty("train_loss", out var l) && l.ValueKind == JsonValueKind.Number)
+                    {
+                        loss = l.GetDouble();
+                    }
                 }
             }
             catch (JsonException) { }
@@ -297,21 +343,35 @@ public sealed class FineTuningApi
         for (var page = 0; page < 10 && results.Count < limit; page++)
         {
             var query = new StringBuilder("?limit=").Append(Math.Min(100, Math.Max(1, limit)).ToString(CultureInfo.InvariantCulture));
-            if (after is not null) query.Append("&after=").Append(Uri.EscapeDataString(after));
+            if (after is not null)
+            {
+                query.Append("&after=").Append(Uri.EscapeDataString(after));
+            }
+
             if (metadata is not null)
+            {
                 foreach (var (k, v) in metadata)
+                {
                     query.Append("&metadata%5B").Append(Uri.EscapeDataString(k)).Append("%5D=").Append(Uri.EscapeDataString(v));
+                }
+            }
+
             using var doc = await SendAsync("GET", "fine_tuning/jobs" + query, cancellationToken).ConfigureAwait(false);
             var data = doc.RootElement.GetProperty("data");
             foreach (var item in data.EnumerateArray())
             {
                 var job = JobInfo.Parse(item);
                 if (metadata is null || metadata.All(kv => job.Metadata.TryGetValue(kv.Key, out var v) && v == kv.Value))
+                {
                     results.Add(job);
+                }
+
                 after = job.Id;
             }
             if (!(doc.RootElement.TryGetProperty("has_more", out var more) && more.ValueKind == JsonValueKind.True) || after is null)
+            {
                 break;
+            }
         }
         return results.Take(limit).ToList();
     }
@@ -328,7 +388,10 @@ public sealed class FineTuningApi
         await _client.Pipeline.SendAsync(message).ConfigureAwait(false);
         var response = message.Response!;
         if (response.IsError)
+        {
             throw await ClientResultException.CreateAsync(response).ConfigureAwait(false);
+        }
+
         return JsonDocument.Parse(response.Content.ToMemory());
     }
 }

@@ -54,11 +54,19 @@ public static class JobFollower
                     total = e.TotalSteps ?? (m.Success ? int.Parse(m.Groups["t"].Value, CultureInfo.InvariantCulture) : total);
                 }
                 var l = LossPattern.Match(e.Message);
-                if (e.TrainLoss is not null) loss = e.TrainLoss;
-                else if (l.Success && double.TryParse(l.Groups["l"].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var lv)) loss = lv;
+                if (e.TrainLoss is not null)
+                {
+                    loss = e.TrainLoss;
+                }
+                else if (l.Success && double.TryParse(l.Groups["l"].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var lv))
+                {
+                    loss = lv;
+                }
             }
             foreach (var e in shown)
+            {
                 log.Message(TrainingImportance.Normal, $"  {e.CreatedAt.UtcDateTime:HH:mm:ss} {e.Message}");
+            }
 
             if (job.Status != status)
             {
@@ -76,10 +84,16 @@ public static class JobFollower
                 }
             }
             if (job.IsTerminal)
+            {
                 return job;
+            }
+
             var remaining = timeout - clock.Elapsed;
             if (remaining <= TimeSpan.Zero)
+            {
                 throw new TimeoutException(job);
+            }
+
             await Task.Delay(remaining < pollInterval ? remaining : pollInterval, ct).ConfigureAwait(false);
         }
     }

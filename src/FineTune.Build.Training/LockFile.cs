@@ -68,12 +68,22 @@ public sealed class LockEntry
             FinishedAt = Str(o, "finishedAt"),
         };
         if (o["hyperparameters"] is JsonObject hp)
-            foreach (var (k, v) in hp) entry.Hyperparameters[k] = v?.DeepClone();
+        {
+            foreach (var (k, v) in hp)
+            {
+                entry.Hyperparameters[k] = v?.DeepClone();
+            }
+        }
+
         if (o["files"] is JsonObject files)
         {
             foreach (var (kind, node) in files)
             {
-                if (node is not JsonObject f) continue;
+                if (node is not JsonObject f)
+                {
+                    continue;
+                }
+
                 entry.Files[kind] = new LockedFile
                 {
                     Id = Str(f, "id"),
@@ -84,23 +94,40 @@ public sealed class LockEntry
             }
         }
         foreach (var (k, v) in o)
-            if (!Known.Contains(k)) entry.Unknown[k] = v?.DeepClone();
+        {
+            if (!Known.Contains(k))
+            {
+                entry.Unknown[k] = v?.DeepClone();
+            }
+        }
+
         return entry;
     }
 
     internal JsonObject ToJson()
     {
         var o = new JsonObject();
-        foreach (var (k, v) in Unknown) o[k] = v?.DeepClone();
-        void Put(string name, string? value) { if (value is not null) o[name] = value; }
+        foreach (var (k, v) in Unknown)
+        {
+            o[k] = v?.DeepClone();
+        }
+
+        void Put(string name, string? value) { if (value is not null) { o[name] = value; } }
         Put("trainer", Trainer);
         Put("endpoint", Endpoint);
         Put("baseModel", BaseModel);
         Put("method", Method);
         Put("suffix", Suffix);
-        if (Seed is not null) o["seed"] = Seed;
+        if (Seed is not null)
+        {
+            o["seed"] = Seed;
+        }
+
         if (Hyperparameters.Count > 0)
+        {
             o["hyperparameters"] = new JsonObject(Hyperparameters.Select(kv => KeyValuePair.Create(kv.Key, kv.Value?.DeepClone())));
+        }
+
         Put("datasetSha256", DatasetSha256);
         if (Files.Count > 0)
         {
@@ -108,9 +135,21 @@ public sealed class LockEntry
             foreach (var (kind, f) in Files)
             {
                 var fo = new JsonObject();
-                if (f.Id is not null) fo["id"] = f.Id;
-                if (f.Name is not null) fo["name"] = f.Name;
-                if (f.Sha256 is not null) fo["sha256"] = f.Sha256;
+                if (f.Id is not null)
+                {
+                    fo["id"] = f.Id;
+                }
+
+                if (f.Name is not null)
+                {
+                    fo["name"] = f.Name;
+                }
+
+                if (f.Sha256 is not null)
+                {
+                    fo["sha256"] = f.Sha256;
+                }
+
                 fo["bytes"] = f.Bytes;
                 files[kind] = fo;
             }
@@ -151,7 +190,11 @@ public sealed class LockFile
     /// <summary>Reads the file; a missing file is an empty lock file.</summary>
     public static LockFile Load(string path)
     {
-        if (!File.Exists(path)) return Empty();
+        if (!File.Exists(path))
+        {
+            return Empty();
+        }
+
         string text;
         try
         {
@@ -179,9 +222,15 @@ public sealed class LockFile
                 new Location(path, (int)(e.LineNumber ?? -1) + 1, (int)(e.BytePositionInLine ?? -1) + 1), e);
         }
         if (node is not JsonObject root || root["datasets"] is not (JsonObject or null))
+        {
             throw new TrainingException(TrainingDiagnostics.InvalidLockFile, $"'{Path.GetFileName(path)}' must be an object with a 'datasets' object.", new Location(path, 1, 1));
+        }
+
         if (root["version"] is JsonValue v && v.TryGetValue<int>(out var version) && version > SchemaVersion)
+        {
             throw new TrainingException(TrainingDiagnostics.InvalidLockFile, $"'{Path.GetFileName(path)}' has schema version {version}; this FineTune.Build understands {SchemaVersion}. Update the SDK.", new Location(path, 1, 1));
+        }
+
         root["datasets"] ??= new JsonObject();
         root["version"] = SchemaVersion;
         return new LockFile(root);
@@ -204,18 +253,33 @@ public sealed class LockFile
 
     public IEnumerable<(string Key, LockEntry Entry)> Entries(string dataset)
     {
-        if (Datasets[dataset] is not JsonObject d || d["entries"] is not JsonObject entries) yield break;
+        if (Datasets[dataset] is not JsonObject d || d["entries"] is not JsonObject entries)
+        {
+            yield break;
+        }
+
         foreach (var (key, node) in entries.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            if (node is JsonObject o) yield return (key, LockEntry.FromJson(o));
+        {
+            if (node is JsonObject o)
+            {
+                yield return (key, LockEntry.FromJson(o));
+            }
+        }
     }
 
     /// <summary>Adds or replaces the entry of <paramref name="key"/> and makes it current; other keys stay as history.</summary>
     public void Set(string dataset, string key, LockEntry entry)
     {
         if (Datasets[dataset] is not JsonObject d)
+        {
             Datasets[dataset] = d = new JsonObject();
+        }
+
         if (d["entries"] is not JsonObject entries)
+        {
             d["entries"] = entries = new JsonObject();
+        }
+
         entries[key] = entry.ToJson();
         d["current"] = key;
     }
@@ -225,7 +289,10 @@ public sealed class LockFile
     {
         var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
             WriteSorted(writer, _root);
+        }
+
         var text = Encoding.UTF8.GetString(buffer.ToArray()).Replace("\r\n", "\n");
         return text + "\n";
     }
@@ -248,7 +315,11 @@ public sealed class LockFile
                 break;
             case JsonArray a:
                 writer.WriteStartArray();
-                foreach (var item in a) WriteSorted(writer, item);
+                foreach (var item in a)
+                {
+                    WriteSorted(writer, item);
+                }
+
                 writer.WriteEndArray();
                 break;
             default:
@@ -264,7 +335,10 @@ public sealed class LockFile
         try
         {
             if (File.Exists(path) && File.ReadAllText(path) == text)
+            {
                 return false;
+            }
+
             AtomicFile.WriteAllText(path, text);
             return true;
         }
@@ -296,7 +370,10 @@ internal static class AtomicFile
         }
         finally
         {
-            if (File.Exists(temp)) File.Delete(temp);
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
         }
     }
 }

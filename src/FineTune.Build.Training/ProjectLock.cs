@@ -1,5 +1,3 @@
-using FineTune.Build.Diagnostics;
-
 namespace FineTune.Build.Training;
 
 /// <summary>

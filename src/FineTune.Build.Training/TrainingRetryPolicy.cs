@@ -28,7 +28,11 @@ internal sealed class TrainingRetryPolicy : ClientRetryPolicy
 
     internal static bool IsNonIdempotentCreate(PipelineRequest request)
     {
-        if (request.Method != "POST" || request.Uri is null) return false;
+        if (request.Method != "POST" || request.Uri is null)
+        {
+            return false;
+        }
+
         var path = request.Uri.AbsolutePath.TrimEnd('/');
         return path.EndsWith("/files", StringComparison.Ordinal) || path.EndsWith("/fine_tuning/jobs", StringComparison.Ordinal);
     }
@@ -36,7 +40,10 @@ internal sealed class TrainingRetryPolicy : ClientRetryPolicy
     protected override bool ShouldRetry(PipelineMessage message, Exception? exception)
     {
         if (IsNonIdempotentCreate(message.Request) && !(exception is null && message.Response?.Status == 429))
+        {
             return false;
+        }
+
         return base.ShouldRetry(message, exception);
     }
 
@@ -45,7 +52,11 @@ internal sealed class TrainingRetryPolicy : ClientRetryPolicy
         var serverDelay = RetryAfter(message.Response);
         var backoff = TimeSpan.FromMilliseconds(_baseDelay.TotalMilliseconds * Math.Pow(2, Math.Max(0, tryCount)) * (1 + Random.Shared.NextDouble() * 0.2));
         var delay = serverDelay ?? backoff;
-        if (delay > _maxDelay) delay = _maxDelay;
+        if (delay > _maxDelay)
+        {
+            delay = _maxDelay;
+        }
+
         var what = message.Response is { } r ? $"HTTP {r.Status}" : "a network error";
         var path = message.Request.Uri?.AbsolutePath ?? "";
         _onRetry(string.Create(CultureInfo.InvariantCulture,
@@ -56,14 +67,24 @@ internal sealed class TrainingRetryPolicy : ClientRetryPolicy
     /// <summary>retry-after-ms (OpenAI's), else Retry-After in seconds or as an HTTP date.</summary>
     internal static TimeSpan? RetryAfter(PipelineResponse? response)
     {
-        if (response is null) return null;
+        if (response is null)
+        {
+            return null;
+        }
+
         if (response.Headers.TryGetValue("retry-after-ms", out var ms)
             && double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out var millis) && millis >= 0)
+        {
             return TimeSpan.FromMilliseconds(millis);
+        }
+
         if (response.Headers.TryGetValue("Retry-After", out var value) && !string.IsNullOrWhiteSpace(value))
         {
             if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
+            {
                 return TimeSpan.FromSeconds(seconds);
+            }
+
             if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
             {
                 var wait = date - DateTimeOffset.UtcNow;

@@ -1,5 +1,4 @@
 using System.ClientModel;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using FineTune.Build.Diagnostics;
@@ -30,24 +29,43 @@ public static class TrainingService
             var trainer = TrainingSettings.ParseTrainer(request.Trainer);
             var method = TrainingSettings.ParseMethod(request.Method);
             if (method != request.Method)
+            {
                 throw new TrainingException(TrainingDiagnostics.InvalidMethod, TrainingDiagnostics.InvalidMethod.FormatMessage(request.Method));
+            }
+
             if (trainer == "Command")
+            {
                 return await CommandTrainer.RunAsync(request, safeLog, cancellationToken).ConfigureAwait(false);
+            }
 
             // Checks that need no network come first, so a missing key fails before any request.
             if (apiKey is null)
+            {
                 throw new TrainingException(TrainingDiagnostics.MissingApiKey, TrainingDiagnostics.MissingApiKey.FormatMessage());
+            }
+
             if (string.IsNullOrWhiteSpace(request.BaseModel))
+            {
                 throw new TrainingException(TrainingDiagnostics.MissingBaseModel, TrainingDiagnostics.MissingBaseModel.FormatMessage());
+            }
+
             if (method == "supervised" && request.Beta is not null)
+            {
                 safeLog.Report(TrainingDiagnostics.BetaIgnored, null, TrainingDiagnostics.BetaIgnored.FormatMessage());
+            }
+
             var endpoint = request.ResolveEndpoint();
-            if (endpoint is not null) FineTuningApi.ParseEndpoint(endpoint);
+            if (endpoint is not null)
+            {
+                FineTuningApi.ParseEndpoint(endpoint);
+            }
 
             // A warning promoted to an error (WarningsAsErrors, TreatWarningsAsErrors) fails the publish before
             // anything is uploaded or started, as a promoted compile warning leaves no JSONL behind.
             if (diagnostics.HasErrors)
+            {
                 return new TrainingResult { Succeeded = false };
+            }
 
             var fingerprint = DatasetFingerprint.Compute(request, trainer);
             var api = new FineTuningApi(apiKey, endpoint, retry => safeLog.Message(TrainingImportance.Normal, retry),
@@ -70,13 +88,20 @@ public static class TrainingService
     /// <summary>Writes &lt;publishDir&gt;/&lt;name&gt;.model.txt (the id and a newline).</summary>
     internal static void WriteModelFile(TrainingRequest request, string model, ITrainingLog log)
     {
-        if (string.IsNullOrEmpty(request.PublishDirectory)) return;
+        if (string.IsNullOrEmpty(request.PublishDirectory))
+        {
+            return;
+        }
+
         var path = Path.Combine(request.PublishDirectory!, request.DatasetName + ".model.txt");
         try
         {
             var text = model + "\n";
             if (!File.Exists(path) || File.ReadAllText(path) != text)
+            {
                 AtomicFile.WriteAllText(path, text);
+            }
+
             log.Message(TrainingImportance.Normal, $"Wrote {path}.");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -119,7 +144,9 @@ public static class TrainingService
                 if (entry?.JobId is not null)
                 {
                     if (entry.Endpoint is not null && entry.Endpoint != _api.EndpointDisplay)
+                    {
                         _log.Report(TrainingDiagnostics.EndpointChanged, null, $"{_name}: job {entry.JobId} was recorded at {entry.Endpoint}, but the endpoint is now {_api.EndpointDisplay}.");
+                    }
                     // Recorded again as current (it may have been history).
                     lockFile.Set(_name, _fp.LockKey, entry);
                     lockFile.Save(_lockPath);
@@ -152,7 +179,10 @@ public static class TrainingService
                     {
                         var files = new Dictionary<string, RemoteFile>();
                         foreach (var file in _fp.Files)
+                        {
                             files[file.Kind] = await EnsureUploadedAsync(file, ct).ConfigureAwait(false);
+                        }
+
                         _request.Checkpoint?.Invoke("uploaded");
                         job = await CreateJobAsync(files, ct).ConfigureAwait(false);
                         _request.Checkpoint?.Invoke("created");
@@ -172,7 +202,10 @@ public static class TrainingService
                 return Result(true, null, job.Id, job.Status, reused);
             }
             if (!job.IsTerminal)
+            {
                 job = await FollowAsync(job, resumed: reused, ct).ConfigureAwait(false);
+            }
+
             return await FinishAsync(job, reused, ct).ConfigureAwait(false);
         }
 
@@ -232,7 +265,10 @@ public static class TrainingService
                         remote = await _api.UploadFileAsync(file.Path, name, ct).ConfigureAwait(false);
                     }
                     if (remote.Status == "error")
+                    {
                         throw new TrainingException(TrainingDiagnostics.UploadFailed, $"The API rejected {name} ({remote.Id}).", new Location(file.Path, 0, 0));
+                    }
+
                     _log.Message(TrainingImportance.High, string.Create(CultureInfo.InvariantCulture, $"{_name}: uploaded {file.Kind} file as {remote.Id} ({file.Bytes:N0} bytes)."));
                     return remote;
                 }
@@ -241,7 +277,11 @@ public static class TrainingService
                     // The reply may have been lost after the file was stored: look before sending it again.
                     _log.Message(TrainingImportance.Normal, $"{_name}: uploading {name} failed ({ApiErrors.Describe(e)}); checking whether it arrived before trying again.");
                     var arrived = await _api.FindFileAsync(name, file.Bytes, ct).ConfigureAwait(false);
-                    if (arrived is not null) return arrived;
+                    if (arrived is not null)
+                    {
+                        return arrived;
+                    }
+
                     await Task.Delay(Backoff(attempt), ct).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not TrainingException && e is not OperationCanceledException && ApiErrors.IsApiFailure(e))
@@ -258,10 +298,26 @@ public static class TrainingService
         private JsonObject JobBody(Dictionary<string, RemoteFile> files)
         {
             var hp = new JsonObject();
-            if (_request.Epochs is { } epochs) hp["n_epochs"] = epochs;
-            if (_request.BatchSize is { } batch) hp["batch_size"] = batch;
-            if (_request.LearningRateMultiplier is { } lr) hp["learning_rate_multiplier"] = lr;
-            if (_request.Method == "dpo" && _request.Beta is { } beta) hp["beta"] = beta;
+            if (_request.Epochs is { } epochs)
+            {
+                hp["n_epochs"] = epochs;
+            }
+
+            if (_request.BatchSize is { } batch)
+            {
+                hp["batch_size"] = batch;
+            }
+
+            if (_request.LearningRateMultiplier is { } lr)
+            {
+                hp["learning_rate_multiplier"] = lr;
+            }
+
+            if (_request.Method == "dpo" && _request.Beta is { } beta)
+            {
+                hp["beta"] = beta;
+            }
+
             var metadata = new JsonObject
             {
                 [MetadataDataset] = _name.Length > 512 ? _name[..512] : _name,
@@ -269,15 +325,31 @@ public static class TrainingService
                 [MetadataLockKey] = _fp.LockKey,
             };
             var revision = _request.SourceRevision ?? SourceRevision.TryDetect(_request.ProjectDirectory);
-            if (!string.IsNullOrEmpty(revision)) metadata[MetadataSourceRevision] = revision;
+            if (!string.IsNullOrEmpty(revision))
+            {
+                metadata[MetadataSourceRevision] = revision;
+            }
+
             var body = new JsonObject
             {
                 ["model"] = _request.BaseModel,
                 ["training_file"] = files["train"].Id,
             };
-            if (files.TryGetValue("validation", out var validation)) body["validation_file"] = validation.Id;
-            if (!string.IsNullOrEmpty(_request.Suffix)) body["suffix"] = _request.Suffix;
-            if (_request.Seed is { } seed) body["seed"] = seed;
+            if (files.TryGetValue("validation", out var validation))
+            {
+                body["validation_file"] = validation.Id;
+            }
+
+            if (!string.IsNullOrEmpty(_request.Suffix))
+            {
+                body["suffix"] = _request.Suffix;
+            }
+
+            if (_request.Seed is { } seed)
+            {
+                body["seed"] = seed;
+            }
+
             body["method"] = new JsonObject
             {
                 ["type"] = _request.Method,
@@ -301,7 +373,11 @@ public static class TrainingService
                     // The job may exist although the reply was lost: find it by its lock key before creating another.
                     _log.Message(TrainingImportance.Normal, $"{_name}: creating the job failed ({ApiErrors.Describe(e)}); checking whether it was created before trying again.");
                     var found = await FindJobByKeyAsync(ct).ConfigureAwait(false);
-                    if (found is not null) return found;
+                    if (found is not null)
+                    {
+                        return found;
+                    }
+
                     await Task.Delay(Backoff(attempt), ct).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not TrainingException && e is not OperationCanceledException && ApiErrors.IsApiFailure(e))
@@ -328,7 +404,11 @@ public static class TrainingService
             entry.Hyperparameters["epochs"] = Number(_request.Epochs);
             entry.Hyperparameters["batchSize"] = Number(_request.BatchSize);
             entry.Hyperparameters["learningRateMultiplier"] = Number(_request.LearningRateMultiplier);
-            if (_request.Method == "dpo") entry.Hyperparameters["beta"] = Number(_request.Beta);
+            if (_request.Method == "dpo")
+            {
+                entry.Hyperparameters["beta"] = Number(_request.Beta);
+            }
+
             foreach (var file in _fp.Files)
             {
                 var id = files is not null && files.TryGetValue(file.Kind, out var remote) ? remote.Id
@@ -349,7 +429,10 @@ public static class TrainingService
             entry.FineTunedModel = job.FineTunedModel ?? entry.FineTunedModel;
             // The API's reason may echo anything, even the key: the lock file is committed, so redact it.
             entry.Error = job.ErrorMessage is null ? entry.Error : _log.Redact(job.ErrorCode is null ? job.ErrorMessage : $"{job.ErrorCode}: {job.ErrorMessage}");
-            if (job.FinishedAt is { } f) entry.FinishedAt = LockEntry.FormatTime(f);
+            if (job.FinishedAt is { } f)
+            {
+                entry.FinishedAt = LockEntry.FormatTime(f);
+            }
         }
 
         /// <summary>Records the job's latest state under the project lock (another publish may have written meanwhile).</summary>
@@ -386,7 +469,10 @@ public static class TrainingService
             {
                 case "succeeded":
                     if (string.IsNullOrEmpty(job.FineTunedModel))
+                    {
                         throw new TrainingException(TrainingDiagnostics.NoModel, $"{_name}: job {job.Id} succeeded but the API returned no fine_tuned_model.");
+                    }
+
                     _log.Message(TrainingImportance.High, $"{_name}: fine-tuned model {job.FineTunedModel} (job {job.Id}).");
                     WriteModelFile(_request, job.FineTunedModel!, _log);
                     return Result(true, job.FineTunedModel, job.Id, job.Status, reused);
@@ -401,7 +487,10 @@ public static class TrainingService
         private TrainingException Failure(string jobId, string? status, string? code, string? message, string? param)
         {
             if (status == "cancelled")
+            {
                 return new TrainingException(TrainingDiagnostics.JobCancelled, $"{_name}: fine-tuning job {jobId} was cancelled{(string.IsNullOrEmpty(message) ? "." : ": " + message)}");
+            }
+
             var reason = string.IsNullOrEmpty(message) ? "the API gave no reason" : message;
             var text = $"{_name}: fine-tuning job {jobId} failed: {(code is null ? "" : code + ": ")}{reason}";
             var example = ExampleReference.TryParse(message, param);
@@ -443,11 +532,20 @@ internal static class ApiErrors
     public static TrainingException Translate(Exception e, string action)
     {
         if (e is AggregateException a && a.InnerExceptions.Count > 0)
+        {
             return Translate(a.InnerExceptions[^1], action);
+        }
+
         if (e is ClientResultException c && c.Status is 401 or 403)
+        {
             return new TrainingException(TrainingDiagnostics.Unauthorized, $"{action} was refused (HTTP {c.Status}): {ApiMessage(c) ?? FirstLine(c.Message)} Check OPENAI_API_KEY and the endpoint.", inner: e);
+        }
+
         if (e is ClientResultException r && r.Status != 0)
+        {
             return new TrainingException(TrainingDiagnostics.ApiError, $"{action} failed: HTTP {r.Status}: {ApiMessage(r) ?? FirstLine(r.Message)}", inner: e);
+        }
+
         return new TrainingException(TrainingDiagnostics.Unreachable, $"{action} failed: the endpoint could not be reached ({Describe(e)}).", inner: e);
     }
 
@@ -463,11 +561,17 @@ internal static class ApiErrors
         try
         {
             var content = e.GetRawResponse()?.Content;
-            if (content is null || content.ToMemory().Length == 0) return null;
+            if (content is null || content.ToMemory().Length == 0)
+            {
+                return null;
+            }
+
             using var doc = System.Text.Json.JsonDocument.Parse(content.ToMemory());
             if (doc.RootElement.TryGetProperty("error", out var err) && err.ValueKind == System.Text.Json.JsonValueKind.Object
                 && err.TryGetProperty("message", out var m) && m.ValueKind == System.Text.Json.JsonValueKind.String)
+            {
                 return m.GetString();
+            }
         }
         catch (System.Text.Json.JsonException) { }
         catch (InvalidOperationException) { }

@@ -86,7 +86,11 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
 
     public IReadOnlyList<RecordedRequest> Requests
     {
-        get { lock (_gate) return _requests.ToList(); }
+        get { lock (_gate)
+            {
+                return _requests.ToList();
+            }
+        }
     }
 
     /// <summary>Requests with this method whose path ends with the suffix (e.g. "POST", "/files").</summary>
@@ -95,24 +99,37 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
 
     public void ClearRequests()
     {
-        lock (_gate) _requests.Clear();
+        lock (_gate)
+        {
+            _requests.Clear();
+        }
     }
 
     public Fault AddFault(Fault fault)
     {
-        lock (_gate) _faults.Add(fault);
+        lock (_gate)
+        {
+            _faults.Add(fault);
+        }
+
         return fault;
     }
 
     public void ClearFaults()
     {
-        lock (_gate) _faults.Clear();
+        lock (_gate)
+        {
+            _faults.Clear();
+        }
     }
 
     /// <summary>The next created job follows this script (then the next enqueued one, then the default).</summary>
     public void EnqueueJobScript(JobScript script)
     {
-        lock (_gate) _nextScripts.Enqueue(script);
+        lock (_gate)
+        {
+            _nextScripts.Enqueue(script);
+        }
     }
 
     /// <summary>Creates a job directly, as if another client had (e.g. a publish killed before it wrote its lock file).</summary>
@@ -120,7 +137,10 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     {
         var request = new JsonObject { ["model"] = model, ["training_file"] = trainingFile };
         if (metadata is not null)
+        {
             request["metadata"] = new JsonObject(metadata.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
+        }
+
         return CreateJob(request, script ?? DefaultJobScript);
     }
 
@@ -175,7 +195,10 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             case FaultKind.TooManyRequests:
                 context.Response.Headers["Retry-After"] = Math.Max(1, (int)Math.Ceiling(fault.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 if (!fault.SecondsOnly)
+                {
                     context.Response.Headers["retry-after-ms"] = ((int)fault.RetryAfter.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+                }
+
                 await WriteErrorAsync(context, 429, "Rate limit reached for requests", "requests", "rate_limit_exceeded").ConfigureAwait(false);
                 return;
             case FaultKind.ServerError:
@@ -234,7 +257,11 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             while (read < count)
             {
                 var n = await body.ReadAsync(buffer.AsMemory(read, count - read), token).ConfigureAwait(false);
-                if (n == 0) break;
+                if (n == 0)
+                {
+                    break;
+                }
+
                 read += n;
             }
         }
@@ -244,7 +271,10 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
 
     private void Record(string method, string path, string query, Dictionary<string, string> headers, byte[] body, bool aborted)
     {
-        lock (_gate) _requests.Add(new RecordedRequest(method, path, query, headers, body, DateTimeOffset.UtcNow, aborted));
+        lock (_gate)
+        {
+            _requests.Add(new RecordedRequest(method, path, query, headers, body, DateTimeOffset.UtcNow, aborted));
+        }
     }
 
     private static async Task WriteErrorAsync(HttpContext context, int status, string message, string type, string? code, string? param = null)
@@ -260,7 +290,10 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     private (int Status, object? Body) Route(string method, string path, IQueryCollection query, string? contentType, byte[] body)
     {
         if (!path.StartsWith("/v1/", StringComparison.Ordinal))
+        {
             return NotFound(path);
+        }
+
         var segments = path["/v1/".Length..].Split('/', StringSplitOptions.RemoveEmptyEntries);
         try
         {
@@ -325,20 +358,29 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     private static Dictionary<string, (string? FileName, byte[] Data)> ReadMultipart(string? contentType, byte[] body)
     {
         if (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out var media) || media.Boundary.Length == 0)
+        {
             throw new BadRequest("Expected multipart/form-data.");
+        }
+
         var boundary = HeaderUtilities.RemoveQuotes(media.Boundary).Value!;
         var reader = new MultipartReader(boundary, new MemoryStream(body)) { BodyLengthLimit = null };
         var fields = new Dictionary<string, (string?, byte[])>(StringComparer.Ordinal);
         while (reader.ReadNextSectionAsync().GetAwaiter().GetResult() is { } section)
         {
             if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
+            {
                 continue;
+            }
+
             using var data = new MemoryStream();
             section.Body.CopyTo(data);
             var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
             var fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
             if (string.IsNullOrEmpty(fileName))
+            {
                 fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar).Value;
+            }
+
             fields[name] = (string.IsNullOrEmpty(fileName) ? null : fileName, data.ToArray());
         }
         return fields;
@@ -348,12 +390,21 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     {
         var fields = ReadMultipart(contentType, body);
         if (!fields.TryGetValue("purpose", out var purpose))
+        {
             throw new BadRequest("Missing required parameter: 'purpose'.", "purpose");
+        }
+
         if (!fields.TryGetValue("file", out var file))
+        {
             throw new BadRequest("Missing required parameter: 'file'.", "file");
+        }
+
         var purposeText = Encoding.UTF8.GetString(purpose.Data);
         if (purposeText is not ("fine-tune" or "batch" or "assistants" or "vision" or "user_data" or "evals"))
+        {
             throw new BadRequest($"'{purposeText}' is not one of the supported purposes.", "purpose");
+        }
+
         var stored = new FakeFile
         {
             Id = NewId("file-"),
@@ -383,7 +434,10 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     {
         IEnumerable<FakeFile> files = Files.Values;
         if (query.TryGetValue("purpose", out var purpose) && !string.IsNullOrEmpty(purpose))
+        {
             files = files.Where(f => f.Purpose == purpose.ToString());
+        }
+
         var ordered = query["order"].ToString() == "asc"
             ? files.OrderBy(f => f.CreatedAt).ToList()
             : files.OrderByDescending(f => f.CreatedAt).ToList();
@@ -432,12 +486,21 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     private (int, object?) AddPart(string uploadId, string? contentType, byte[] body)
     {
         if (!Uploads.TryGetValue(uploadId, out var upload))
+        {
             return NotFound(uploadId);
+        }
+
         if (upload.Status != "pending")
+        {
             throw new BadRequest($"Upload {uploadId} is {upload.Status}.");
+        }
+
         var fields = ReadMultipart(contentType, body);
         if (!fields.TryGetValue("data", out var data))
+        {
             throw new BadRequest("Missing required parameter: 'data'.", "data");
+        }
+
         var part = NewId("part_");
         upload.Parts[part] = data.Data;
         return (200, new JsonObject { ["id"] = part, ["object"] = "upload.part", ["created_at"] = Now(), ["upload_id"] = uploadId });
@@ -446,7 +509,10 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     private (int, object?) CompleteUpload(string uploadId, byte[] body)
     {
         if (!Uploads.TryGetValue(uploadId, out var upload))
+        {
             return NotFound(uploadId);
+        }
+
         var json = JsonNode.Parse(body)!.AsObject();
         var ids = json["part_ids"]?.AsArray().Select(n => n!.GetValue<string>()).ToList()
                   ?? throw new BadRequest("Missing required parameter: 'part_ids'.", "part_ids");
@@ -454,14 +520,23 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         foreach (var id in ids)
         {
             if (!upload.Parts.TryGetValue(id, out var part))
+            {
                 throw new BadRequest($"Part {id} does not belong to upload {uploadId}.", "part_ids");
+            }
+
             content.Write(part);
         }
         if (content.Length != upload.Bytes)
+        {
             throw new BadRequest($"The number of bytes uploaded ({content.Length}) does not match the number of bytes declared ({upload.Bytes}).");
+        }
+
         if (json["md5"]?.GetValue<string>() is { Length: > 0 } md5
             && !string.Equals(md5, Convert.ToHexString(MD5.HashData(content.ToArray())), StringComparison.OrdinalIgnoreCase))
+        {
             throw new BadRequest("The md5 checksum does not match the uploaded bytes.", "md5");
+        }
+
         var file = new FakeFile { Id = NewId("file-"), Filename = upload.Filename, Purpose = upload.Purpose, Content = content.ToArray(), CreatedAt = Now() };
         Files[file.Id] = file;
         upload.FileId = file.Id;
@@ -472,7 +547,10 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     private (int, object?) CancelUpload(string uploadId)
     {
         if (!Uploads.TryGetValue(uploadId, out var upload))
+        {
             return NotFound(uploadId);
+        }
+
         upload.Status = "cancelled";
         return (200, UploadJson(upload));
     }
@@ -483,15 +561,31 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     {
         var json = JsonNode.Parse(body)!.AsObject();
         if (json["model"]?.GetValue<string>() is not { Length: > 0 })
+        {
             throw new BadRequest("Missing required parameter: 'model'.", "model");
+        }
+
         if (json["training_file"]?.GetValue<string>() is not { Length: > 0 } trainingFile)
+        {
             throw new BadRequest("Missing required parameter: 'training_file'.", "training_file");
+        }
+
         if (!Files.ContainsKey(trainingFile))
+        {
             throw new BadRequest($"Invalid file ID: {trainingFile}", "training_file");
+        }
+
         if (json["validation_file"]?.GetValue<string>() is { Length: > 0 } validation && !Files.ContainsKey(validation))
+        {
             throw new BadRequest($"Invalid file ID: {validation}", "validation_file");
+        }
+
         JobScript script;
-        lock (_gate) script = _nextScripts.Count > 0 ? _nextScripts.Dequeue() : DefaultJobScript;
+        lock (_gate)
+        {
+            script = _nextScripts.Count > 0 ? _nextScripts.Dequeue() : DefaultJobScript;
+        }
+
         var job = CreateJob(json, script);
         return (200, JobJson(job));
     }
@@ -516,7 +610,10 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             CreatedAtClock = DateTimeOffset.UtcNow,
         };
         lock (job)
+        {
             AddEvent(job, "info", $"Created fine-tuning job: {job.Id}", "message");
+        }
+
         Jobs[job.Id] = job;
         return job;
     }
@@ -551,7 +648,10 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
                 else if (job.Status == "running")
                 {
                     if (s.Outcome == JobOutcome.RunForever && job.Step >= s.Steps)
+                    {
                         continue;
+                    }
+
                     var until = Math.Min(s.Steps, job.Step + Math.Max(1, s.StepsPerTick));
                     while (job.Step < until)
                     {
@@ -610,8 +710,15 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     private (int, object?) GetJob(string id)
     {
         if (!Jobs.TryGetValue(id, out var job))
+        {
             return NotFound(id);
-        lock (job) job.Polls++;
+        }
+
+        lock (job)
+        {
+            job.Polls++;
+        }
+
         Touch(job, poll: true);
         return (200, JobJson(job));
     }
@@ -619,11 +726,17 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     private (int, object?) CancelJob(string id)
     {
         if (!Jobs.TryGetValue(id, out var job))
+        {
             return NotFound(id);
+        }
+
         lock (job)
         {
             if (job.Status is "succeeded" or "failed" or "cancelled")
+            {
                 throw new BadRequest($"Job {id} has already completed: {job.Status}.");
+            }
+
             job.CancelRequested = true;
             job.Status = "cancelled";
             job.FinishedAt = Now();
@@ -639,7 +752,9 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         foreach (var (key, value) in query)
         {
             if (key == "metadata" && value.ToString() == "null")
+            {
                 jobs = jobs.Where(j => j.Metadata is null || j.Metadata.Count == 0);
+            }
             else if (key.StartsWith("metadata[", StringComparison.Ordinal) && key.EndsWith(']'))
             {
                 var name = key["metadata[".Length..^1];
@@ -656,17 +771,28 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         }
         var limit = int.TryParse(query["limit"], out var l) ? Math.Clamp(l, 1, 100) : 20;
         var page = list.Take(limit).ToList();
-        foreach (var job in page) Touch(job, poll: false);
+        foreach (var job in page)
+        {
+            Touch(job, poll: false);
+        }
+
         return (200, List(new JsonArray(page.Select(j => (JsonNode)JobJson(j)).ToArray()), list.Count > page.Count));
     }
 
     private (int, object?) ListEvents(string id, IQueryCollection query)
     {
         if (!Jobs.TryGetValue(id, out var job))
+        {
             return NotFound(id);
+        }
+
         Touch(job, poll: false);
         List<FakeEvent> events;
-        lock (job) events = Enumerable.Reverse(job.Events).ToList(); // newest first, as the API lists them
+        lock (job)
+        {
+            events = Enumerable.Reverse(job.Events).ToList(); // newest first, as the API lists them
+        }
+
         var after = query["after"].ToString();
         if (!string.IsNullOrEmpty(after))
         {
@@ -703,7 +829,11 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             Resolve(hp, "n_epochs", 3);
             Resolve(hp, "batch_size", 1);
             Resolve(hp, "learning_rate_multiplier", 2.0);
-            if (type == "dpo") Resolve(hp, "beta", 0.1);
+            if (type == "dpo")
+            {
+                Resolve(hp, "beta", 0.1);
+            }
+
             return new JsonObject
             {
                 ["object"] = "fine_tuning.job",
@@ -738,7 +868,9 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         {
             var value = hp[name];
             if (value is null || (value is JsonValue v && v.TryGetValue<string>(out var s) && s == "auto"))
+            {
                 hp[name] = fallback == Math.Floor(fallback) ? JsonValue.Create((int)fallback) : JsonValue.Create(fallback);
+            }
         }
     }
 
@@ -770,9 +902,15 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     {
         var json = JsonNode.Parse(body)!.AsObject();
         if (json["model"]?.GetValue<string>() is not { Length: > 0 } model)
+        {
             throw new BadRequest("Missing required parameter: 'model'.", "model");
+        }
+
         if (json["messages"] is not JsonArray { Count: > 0 })
+        {
             throw new BadRequest("Missing required parameter: 'messages'.", "messages");
+        }
+
         var answer = ChatAnswer(json);
         var wantLogprobs = json["logprobs"]?.GetValue<bool>() == true;
         return (200, new JsonObject
@@ -796,7 +934,10 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     {
         var json = JsonNode.Parse(body)!.AsObject();
         if (json["model"]?.GetValue<string>() is not { Length: > 0 } model)
+        {
             throw new BadRequest("Missing required parameter: 'model'.", "model");
+        }
+
         var answer = CompletionAnswer(json);
         var wantLogprobs = json["logprobs"] is JsonValue lp && lp.TryGetValue<int>(out var n) && n > 0;
         return (200, new JsonObject

@@ -1,5 +1,3 @@
-using Microsoft.Build.Execution;
-
 namespace FineTune.Build.Sdk.Tests;
 
 /// <summary>The standard MSBuild ways to extend a build work on a dataset project, and never drop the compile.</summary>

@@ -455,7 +455,11 @@ internal sealed class CatalogReader
     {
         var previous = new int[b.Length + 1];
         var current = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) previous[j] = j;
+        for (int j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
         for (int i = 1; i <= a.Length; i++)
         {
             current[0] = i;

@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace FineTune.Build.Models;
 
 /// <summary>How <see cref="ModelCatalog.Lookup(string?, string?)"/> matched the requested model.</summary>
@@ -255,13 +253,32 @@ public sealed class ModelCatalog
                 errors.Add(new CatalogDiagnostic(file.File, line, column, message));
             }
 
-            if (file.NewJobsEnd is not null) newJobsEnd = file.NewJobsEnd;
-            if (file.NewJobsEndSource is not null) newJobsEndSource = file.NewJobsEndSource;
-            if (file.NewJobsEndNote is not null) newJobsEndNote = file.NewJobsEndNote;
-            if (file.DefaultMinExamples is { } min) minExamples = min;
+            if (file.NewJobsEnd is not null)
+            {
+                newJobsEnd = file.NewJobsEnd;
+            }
+
+            if (file.NewJobsEndSource is not null)
+            {
+                newJobsEndSource = file.NewJobsEndSource;
+            }
+
+            if (file.NewJobsEndNote is not null)
+            {
+                newJobsEndNote = file.NewJobsEndNote;
+            }
+
+            if (file.DefaultMinExamples is { } min)
+            {
+                minExamples = min;
+            }
+
             if (file.DefaultSources is not null)
             {
-                foreach (var (key, value) in file.DefaultSources) defaultSources[key] = value;
+                foreach (var (key, value) in file.DefaultSources)
+                {
+                    defaultSources[key] = value;
+                }
             }
 
             if (file.Fallback is not null)
@@ -290,10 +307,26 @@ public sealed class ModelCatalog
                 else
                 {
                     var missing = new List<string>();
-                    if (model.Formats is null) missing.Add("formats");
-                    if (model.Methods is null) missing.Add("methods");
-                    if (model.Tokenizer is null) missing.Add("tokenizer");
-                    if (model.MaxExampleTokens is null) missing.Add("maxExampleTokens");
+                    if (model.Formats is null)
+                    {
+                        missing.Add("formats");
+                    }
+
+                    if (model.Methods is null)
+                    {
+                        missing.Add("methods");
+                    }
+
+                    if (model.Tokenizer is null)
+                    {
+                        missing.Add("tokenizer");
+                    }
+
+                    if (model.MaxExampleTokens is null)
+                    {
+                        missing.Add("maxExampleTokens");
+                    }
+
                     if (missing.Count > 0)
                     {
                         Error(model.Path, $"Model '{model.Name}' is not in the built-in catalog, so it must set {string.Join(", ", missing)}.");
@@ -342,19 +375,50 @@ public sealed class ModelCatalog
 
     private static void MergeInto(RawModel target, RawModel source)
     {
-        if (source.Formats is not null) target.Formats = source.Formats;
-        if (source.Methods is not null) target.Methods = source.Methods;
-        if (source.Tokenizer is not null) target.Tokenizer = source.Tokenizer;
-        if (source.MaxExampleTokens is not null) target.MaxExampleTokens = source.MaxExampleTokens;
-        if (source.MinExamples is not null) target.MinExamples = source.MinExamples;
+        if (source.Formats is not null)
+        {
+            target.Formats = source.Formats;
+        }
+
+        if (source.Methods is not null)
+        {
+            target.Methods = source.Methods;
+        }
+
+        if (source.Tokenizer is not null)
+        {
+            target.Tokenizer = source.Tokenizer;
+        }
+
+        if (source.MaxExampleTokens is not null)
+        {
+            target.MaxExampleTokens = source.MaxExampleTokens;
+        }
+
+        if (source.MinExamples is not null)
+        {
+            target.MinExamples = source.MinExamples;
+        }
+
         if (source.HasPrice) { target.HasPrice = true; target.Price = source.Price; }
-        if (source.Lifecycle is not null) target.Lifecycle = source.Lifecycle;
+        if (source.Lifecycle is not null)
+        {
+            target.Lifecycle = source.Lifecycle;
+        }
+
         if (source.HasNewJobsEnd) { target.HasNewJobsEnd = true; target.NewJobsEnd = source.NewJobsEnd; }
-        if (source.Note is not null) target.Note = source.Note;
+        if (source.Note is not null)
+        {
+            target.Note = source.Note;
+        }
+
         if (source.Sources is not null)
         {
             target.Sources ??= new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (key, value) in source.Sources) target.Sources[key] = value;
+            foreach (var (key, value) in source.Sources)
+            {
+                target.Sources[key] = value;
+            }
         }
     }
 
@@ -364,10 +428,16 @@ public sealed class ModelCatalog
         if (raw.MinExamples is null)
         {
             // The catalog-wide minimum applies; so does its citation.
-            foreach (var (key, value) in defaultSources) sources[key] = value;
+            foreach (var (key, value) in defaultSources)
+            {
+                sources[key] = value;
+            }
         }
 
-        foreach (var (key, value) in raw.Sources ?? []) sources[key] = value;
+        foreach (var (key, value) in raw.Sources ?? [])
+        {
+            sources[key] = value;
+        }
 
         return new ModelEntry
         {

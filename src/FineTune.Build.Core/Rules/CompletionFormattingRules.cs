@@ -1,5 +1,4 @@
 using FineTune.Build.Diagnostics;
-using FineTune.Build.Documents;
 using FineTune.Build.Examples;
 
 namespace FineTune.Build.Rules;

@@ -108,10 +108,22 @@ public sealed partial class SecretRule : IExampleRule
         int separators = 0;
         foreach (var c in body)
         {
-            if (char.IsAsciiLetterUpper(c)) upper = true;
-            else if (char.IsAsciiLetterLower(c)) lower = true;
-            else if (char.IsAsciiDigit(c)) digit = true;
-            else separators++;
+            if (char.IsAsciiLetterUpper(c))
+            {
+                upper = true;
+            }
+            else if (char.IsAsciiLetterLower(c))
+            {
+                lower = true;
+            }
+            else if (char.IsAsciiDigit(c))
+            {
+                digit = true;
+            }
+            else
+            {
+                separators++;
+            }
         }
 
         bool hex = body.All(char.IsAsciiHexDigit);

@@ -176,8 +176,16 @@ public sealed partial class TokenCounter
                 string type = "", description = "";
                 if (schema.ValueKind == JsonValueKind.Object)
                 {
-                    if (schema.TryGetProperty("type", out var t)) type = AsText(t);
-                    if (schema.TryGetProperty("description", out var d)) description = AsText(d);
+                    if (schema.TryGetProperty("type", out var t))
+                    {
+                        type = AsText(t);
+                    }
+
+                    if (schema.TryGetProperty("description", out var d))
+                    {
+                        description = AsText(d);
+                    }
+
                     if (schema.TryGetProperty("enum", out var e) && e.ValueKind == JsonValueKind.Array)
                     {
                         n += o.EnumInit;

@@ -1,8 +1,6 @@
 using System.Globalization;
 using FineTune.Build.Compilation;
 using FineTune.Build.Diagnostics;
-using FineTune.Build.Examples;
-using FineTune.Build.Rules;
 using FineTune.Build.Sources;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;

@@ -65,7 +65,10 @@ public sealed class TrainFineTuneModel : Microsoft.Build.Utilities.Task, ICancel
         try
         {
             if (string.IsNullOrWhiteSpace(TrainFile))
+            {
                 throw new TrainingException(TrainingDiagnostics.MissingCompiledFile, $"There is no compiled train file for {DatasetName}; the compile produced no {DatasetName}.train.jsonl.");
+            }
+
             request = new TrainingRequest
             {
                 ProjectDirectory = ProjectDirectory,

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using FineTune.Build.Cli;
-using static FineTune.Build.Core.Tests.TestFiles;
 
 namespace FineTune.Build.Core.Tests.Cli;
 

@@ -1,5 +1,4 @@
 using FineTune.Build.Compilation;
-using FineTune.Build.Core.Tests.Rules;
 using FineTune.Build.Diagnostics;
 using FineTune.Build.Examples;
 using FineTune.Build.Output;

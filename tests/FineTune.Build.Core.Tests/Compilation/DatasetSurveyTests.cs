@@ -1,7 +1,6 @@
 using FineTune.Build.Compilation;
 using FineTune.Build.Examples;
 using FineTune.Build.Sources;
-using static FineTune.Build.Core.Tests.TestFiles;
 
 namespace FineTune.Build.Core.Tests.Compilation;
 

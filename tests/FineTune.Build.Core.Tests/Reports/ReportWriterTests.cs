@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using FineTune.Build.Compilation;
 using FineTune.Build.Core.Tests.Compilation;
 using FineTune.Build.Diagnostics;
 using FineTune.Build.Reports;

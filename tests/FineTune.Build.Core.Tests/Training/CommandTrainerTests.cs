@@ -8,7 +8,11 @@ public sealed class TrainingCommandTests
     [TestMethod]
     public async Task Command_GetsThePlaceholders_ItsModelLineIsRecorded_AndItRunsOnce()
     {
-        if (OperatingSystem.IsWindows()) Assert.Inconclusive("uses sh");
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Inconclusive("uses sh");
+        }
+
         await using var f = await TrainingFixture.CreateAsync();
         var marker = Path.Combine(f.ProjectDirectory, "runs.txt");
         var command = $"echo train={{train}} validation={{validation}} model={{model}} >> '{marker}'; echo step 1; echo FineTunedModel=local-ads-1";
@@ -32,7 +36,11 @@ public sealed class TrainingCommandTests
     [TestMethod]
     public async Task Command_NonZeroExit_IsFT7018_WithItsOutput()
     {
-        if (OperatingSystem.IsWindows()) Assert.Inconclusive("uses sh");
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Inconclusive("uses sh");
+        }
+
         await using var f = await TrainingFixture.CreateAsync();
         var log = new TestLog();
         var result = await log.RunAsync(f.Request(trainer: "Command", command: "echo out of memory >&2; exit 3", apiKey: null));

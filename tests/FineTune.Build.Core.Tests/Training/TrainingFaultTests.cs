@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using FineTune.Build.FakeOpenAI;
-using FineTune.Build.Training;
 
 namespace FineTune.Build.Core.Tests.Training;
 
@@ -182,7 +180,10 @@ public sealed class TrainingFaultTests
         texts.Add(File.ReadAllText(f.LockPath));
         texts.Add(File.ReadAllText(f.ModelFile));
         foreach (var text in texts)
+        {
             Assert.DoesNotContain(f.Canary, text);
+        }
+
         Assert.IsTrue(f.Server.Requests.Where(r => !r.Aborted).All(r => r.Header("Authorization") == "Bearer " + f.Canary));
         Assert.IsNotEmpty(f.Server.Requests);
     }

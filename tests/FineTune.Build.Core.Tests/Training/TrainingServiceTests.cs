@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using FineTune.Build.Diagnostics;
 using FineTune.Build.FakeOpenAI;
@@ -119,7 +118,7 @@ public sealed class TrainingServiceTests
     {
         await using var f = await TrainingFixture.CreateAsync();
         await Assert.ThrowsExactlyAsync<OperationCanceledException>(() =>
-            new TestLog().RunAsync(f.Request(checkpoint: c => { if (c == "uploaded") throw new OperationCanceledException("killed"); })));
+            new TestLog().RunAsync(f.Request(checkpoint: c => { if (c == "uploaded") { throw new OperationCanceledException("killed"); } })));
         Assert.HasCount(2, f.Server.Files);
         Assert.IsEmpty(f.Server.Jobs);
         Assert.IsFalse(File.Exists(f.LockPath) && LockFile.Load(f.LockPath).Current("ads") is not null);
@@ -140,7 +139,7 @@ public sealed class TrainingServiceTests
     {
         await using var f = await TrainingFixture.CreateAsync();
         await Assert.ThrowsExactlyAsync<OperationCanceledException>(() =>
-            new TestLog().RunAsync(f.Request(checkpoint: c => { if (c == "created") throw new OperationCanceledException("killed"); })));
+            new TestLog().RunAsync(f.Request(checkpoint: c => { if (c == "created") { throw new OperationCanceledException("killed"); } })));
         Assert.HasCount(1, f.Server.Jobs);
         f.Server.ClearRequests();
 
@@ -163,7 +162,7 @@ public sealed class TrainingServiceTests
         await using var f = await TrainingFixture.CreateAsync();
         f.Server.DefaultJobScript = new JobScript { Steps = 10, StepsPerTick = 1 };
         using var cts = new CancellationTokenSource();
-        var log = new TestLog { OnMessage = m => { if (m.Contains("Step 2/10")) cts.Cancel(); } };
+        var log = new TestLog { OnMessage = m => { if (m.Contains("Step 2/10")) { cts.Cancel(); } } };
         try
         {
             await log.RunAsync(f.Request(), cts.Token);

@@ -22,12 +22,19 @@ internal sealed class TestLog(DiagnosticPolicy? policy = null) : ITrainingLog
     /// <summary>The collector the service reports FT7xxx through; its sink records them as "error"/"warning" entries.</summary>
     public DiagnosticCollector Diagnostics => _diagnostics ??= new DiagnosticCollector(policy, d =>
     {
-        lock (_gate) Entries.Add(new LogEntry(d.Severity == DiagnosticSeverity.Error ? "error" : d.Severity == DiagnosticSeverity.Warning ? "warning" : "info", d.Code, d.Message, d.File, d.Line, d.Column));
+        lock (_gate)
+        {
+            Entries.Add(new LogEntry(d.Severity == DiagnosticSeverity.Error ? "error" : d.Severity == DiagnosticSeverity.Warning ? "warning" : "info", d.Code, d.Message, d.File, d.Line, d.Column));
+        }
     });
 
     public void Message(TrainingImportance importance, string text)
     {
-        lock (_gate) Entries.Add(new LogEntry("message:" + importance, null, text, null, 0, 0));
+        lock (_gate)
+        {
+            Entries.Add(new LogEntry("message:" + importance, null, text, null, 0, 0));
+        }
+
         OnMessage?.Invoke(text);
     }
 
@@ -35,14 +42,16 @@ internal sealed class TestLog(DiagnosticPolicy? policy = null) : ITrainingLog
     public Task<TrainingResult> RunAsync(TrainingRequest request, CancellationToken cancellationToken = default) =>
         TrainingService.RunAsync(request, this, Diagnostics, cancellationToken);
 
-    public IReadOnlyList<LogEntry> Errors { get { lock (_gate) return Entries.Where(e => e.Kind == "error").ToList(); } }
+    public IReadOnlyList<LogEntry> Errors { get { lock (_gate) { return Entries.Where(e => e.Kind == "error").ToList(); } } }
 
     public string AllText
     {
         get
         {
             lock (_gate)
+            {
                 return string.Join("\n", Entries.Select(e => $"{e.Kind} {e.Code} {e.File}({e.Line},{e.Column}): {e.Text}"));
+            }
         }
     }
 }
@@ -78,7 +87,10 @@ internal sealed class TrainingFixture : IAsyncDisposable
     {
         var sb = new StringBuilder();
         for (var i = 1; i <= count; i++)
+        {
             sb.Append($"{{\"prompt\":\"Company: {tag} {i}\\n\\n###\\n\\n\",\"completion\":\" yes END\"}}\n");
+        }
+
         return sb.ToString();
     }
 

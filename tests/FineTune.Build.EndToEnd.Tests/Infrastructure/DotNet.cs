@@ -16,6 +16,11 @@ public sealed record DotNetResult(int ExitCode, string StdOut, string StdErr, st
 /// <summary>Runs the real `dotnet` CLI in a clean environment, as a user's shell or CI would.</summary>
 public static class DotNet
 {
+    /// <summary>Runs <c>dotnet</c> with <paramref name="arguments"/> and waits for it.</summary>
+    /// <param name="workingDirectory">The folder the command runs in.</param>
+    /// <param name="arguments">The command and its arguments.</param>
+    /// <param name="environment">Variables to set (null removes one) on top of the clean environment.</param>
+    /// <param name="timeout">How long the command may run before it is killed.</param>
     /// <param name="isolatedPackages">
     /// Restore into the run's own packages folder (projects that consume the packed SDK). False for commands on the
     /// repository itself: its obj/ folders must keep pointing at the packages folder the outer build uses.

@@ -60,7 +60,11 @@ public sealed class PublishTrainingTests
     private void AssertNoCanary(TestProject project, DotNetResult result, string binlog)
     {
         Assert.DoesNotContain(_canary, result.Output);
-        if (File.Exists(LockPath(project))) Assert.DoesNotContain(_canary, File.ReadAllText(LockPath(project)));
+        if (File.Exists(LockPath(project)))
+        {
+            Assert.DoesNotContain(_canary, File.ReadAllText(LockPath(project)));
+        }
+
         var bytes = BinlogBytes(binlog);
         // The search works: the binlog holds the training target and the endpoint.
         Assert.IsTrue(Contains(bytes, "FineTuneTrain"), "the binlog records the training target");
@@ -207,7 +211,10 @@ public sealed class PublishTrainingTests
         {
             var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(4);
             while (!(server.Jobs.Count == 1 && server.RequestsTo("GET", "/events").Count > 0) && DateTime.UtcNow < deadline && !publish.HasExited)
+            {
                 await Task.Delay(100);
+            }
+
             Assert.IsFalse(publish.HasExited, "the first publish ended before it could be killed");
             publish.Kill(entireProcessTree: true);
             publish.WaitForExit();
@@ -240,7 +247,11 @@ public sealed class PublishTrainingTests
             .ToArray();
         var results = await Task.WhenAll(runs);
 
-        foreach (var r in results) Assert.AreEqual(0, r.ExitCode, r.ToString());
+        foreach (var r in results)
+        {
+            Assert.AreEqual(0, r.ExitCode, r.ToString());
+        }
+
         Assert.HasCount(1, server.RequestsTo("POST", "/v1/fine_tuning/jobs"));
         Assert.HasCount(1, server.RequestsTo("POST", "/v1/files"));
     }
@@ -255,12 +266,17 @@ public sealed class PublishTrainingTests
             UseShellExecute = false,
         };
         foreach (var a in new[] { "publish", project.ProjectFile, "-nodeReuse:false", "-p:FineTuneTrainOnPublish=true", "-p:FineTunePollInterval=200ms" })
+        {
             start.ArgumentList.Add(a);
+        }
+
         foreach (var key in start.Environment.Keys.ToList())
         {
             if (key.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) || key.StartsWith("VSTEST", StringComparison.Ordinal)
                 || key.StartsWith("TESTINGPLATFORM", StringComparison.Ordinal) || key == "DOTNET_HOST_PATH")
+            {
                 start.Environment.Remove(key);
+            }
         }
 
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
@@ -269,8 +285,14 @@ public sealed class PublishTrainingTests
         start.Environment["NUGET_PACKAGES"] = SdkFeed.PackagesFolder;
         foreach (var (k, v) in environment)
         {
-            if (v is null) start.Environment.Remove(k);
-            else start.Environment[k] = v;
+            if (v is null)
+            {
+                start.Environment.Remove(k);
+            }
+            else
+            {
+                start.Environment[k] = v;
+            }
         }
 
         var process = Process.Start(start)!;
