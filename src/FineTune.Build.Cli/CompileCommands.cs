@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FineTune.Build.Compilation;
 using FineTune.Build.Diagnostics;
+using FineTune.Build.Output;
 using FineTune.Build.Sources;
 
 namespace FineTune.Build.Cli;
@@ -8,7 +9,7 @@ namespace FineTune.Build.Cli;
 /// <summary>
 /// compile and check outside MSBuild (SPEC 9): the same readers, rules and outputs as `dotnet build`, with the
 /// same settings as options. Diagnostics print in MSBuild's canonical form. Exit codes: 0 no error, 1 errors in the
-/// dataset, 2 bad usage.
+/// dataset (or FT0006, an output that cannot be written), 2 bad usage, 5 an internal failure (FT0004).
 /// </summary>
 public static class CompileCommands
 {
@@ -79,12 +80,33 @@ public static class CompileCommands
                 c.Options.Add(outputDirectory);
             }
 
-            c.SetAction(r => Run(r, write));
+            c.SetAction(r => Guarded(r, write));
             return c;
         }
 
         root.Subcommands.Add(Make("compile", "Compile dataset sources into validated JSONL and reports, as dotnet build does.", write: true));
         root.Subcommands.Add(Make("check", "Check dataset sources against every rule without writing anything.", write: false));
+
+        // Exit 1 is for errors reported (the dataset's findings, or FT0006 for an output that cannot be written);
+        // an internal failure is one FT0004 line and exit 5, never a stack trace.
+        int Guarded(ParseResult r, bool write)
+        {
+            try
+            {
+                return Run(r, write);
+            }
+            catch (OutputWriteException e)
+            {
+                output.WriteLine(new Diagnostic(DiagnosticCodes.OutputNotWritable.Code, DiagnosticCodes.OutputNotWritable.DefaultSeverity, e.OutputPath, 0, 0,
+                    $"{e.Message} Check that the output folder (--output) is writable, that the disk has room, and that no file stands where a folder should be.").ToString());
+                return 1;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                error.WriteLine($"finetune: error {DiagnosticCodes.InternalError.Code}: finetune failed unexpectedly ({e.GetType().Name}: {e.Message.Split('\n')[0]}). Please report it.");
+                return TrainingCommands.ExitCodes.InternalError;
+            }
+        }
 
         int Run(ParseResult r, bool write)
         {

@@ -23,6 +23,9 @@ public static class TrainingCommands
         public const int ApiError = 3;
         /// <summary>follow: the timeout passed; the job keeps running.</summary>
         public const int Timeout = 4;
+        /// <summary>Any command: an internal failure of the tool (a bug: FT0004 on stderr, no stack trace), as
+        /// opposed to 1, the findings of compile and check.</summary>
+        public const int InternalError = 5;
     }
 
     public static void AddTo(RootCommand root, TextWriter output, TextWriter error, Func<string, string?> environment)
@@ -140,7 +143,7 @@ public static class TrainingCommands
     private static readonly DiagnosticDescriptor[] ApiFailures =
     [
         TrainingDiagnostics.MissingApiKey, TrainingDiagnostics.Unauthorized, TrainingDiagnostics.ApiError,
-        TrainingDiagnostics.Unreachable, TrainingDiagnostics.RecordedJobNotFound,
+        TrainingDiagnostics.Unreachable, TrainingDiagnostics.RecordedJobNotFound, TrainingDiagnostics.UnexpectedResponse,
     ];
 
     private static string FirstLine(string s)
@@ -277,8 +280,14 @@ public static class TrainingCommands
         }
         catch (JobFollower.TimeoutException t)
         {
-            UpdateLock(ctx, project, t.Job);
-            ctx.Report(TrainingDiagnostics.WaitTimeout, $"Stopped following job {jobId} after {timeout}; it is still {t.Job.Status} and keeps running.");
+            if (t.Answered)
+            {
+                UpdateLock(ctx, project, t.Job);
+            }
+
+            ctx.Report(TrainingDiagnostics.WaitTimeout, t.Answered
+                ? $"Stopped following job {jobId} after {timeout}; it is still {t.Job.Status} and keeps running."
+                : $"Stopped following job {jobId} after {timeout}; the endpoint did not answer in time. The job keeps running.");
             return ExitCodes.Timeout;
         }
         UpdateLock(ctx, project, job);

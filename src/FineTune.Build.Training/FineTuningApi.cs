@@ -110,7 +110,7 @@ public sealed class FineTuningApi
     private readonly FineTuningClient _fineTuning;
 
     public FineTuningApi(string apiKey, string? endpoint, Action<string>? onRetry = null, int maxRetries = 5,
-        TimeSpan? retryBaseDelay = null, TimeSpan? retryMaxDelay = null, TimeSpan? networkTimeout = null)
+        TimeSpan? retryBaseDelay = null, TimeSpan? retryMaxDelay = null, TimeSpan? networkTimeout = null, TimeSpan? requestTimeout = null)
     {
         var options = new OpenAIClientOptions
         {
@@ -119,6 +119,9 @@ public sealed class FineTuningApi
             NetworkTimeout = networkTimeout ?? TimeSpan.FromMinutes(30),
             UserAgentApplicationId = "FineTune.Build",
         };
+        // Everything but the uploads gets a short network timeout; a 2xx answer that is not JSON is FT7024.
+        options.AddPolicy(new RequestTimeoutPolicy(requestTimeout ?? DefaultRequestTimeout), PipelinePosition.PerCall);
+        options.AddPolicy(new ResponseCheckPolicy(), PipelinePosition.PerTry);
         if (endpoint is not null)
         {
             options.Endpoint = ParseEndpoint(endpoint);
@@ -129,6 +132,9 @@ public sealed class FineTuningApi
         _fineTuning = _client.GetFineTuningClient();
         Endpoint = _fineTuning.Endpoint;
     }
+
+    /// <summary>The network timeout of each try of a request that uploads no file (uploads keep the long one).</summary>
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromMinutes(2);
 
     public Uri Endpoint { get; }
 
@@ -357,7 +363,12 @@ public sealed class FineTuningApi
             }
 
             using var doc = await SendAsync("GET", "fine_tuning/jobs" + query, cancellationToken).ConfigureAwait(false);
-            var data = doc.RootElement.GetProperty("data");
+            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
+            {
+                throw new TrainingException(TrainingDiagnostics.UnexpectedResponse,
+                    $"GET {Endpoint.AbsolutePath.TrimEnd('/')}/fine_tuning/jobs answered without a 'data' list ({ResponseCheckPolicy.Snippet(Encoding.UTF8.GetBytes(doc.RootElement.GetRawText()))}), not the fine-tuning API's job list. Check that FineTuneEndpoint / OPENAI_BASE_URL is an OpenAI-compatible base URL such as https://api.openai.com/v1.");
+            }
+
             foreach (var item in data.EnumerateArray())
             {
                 var job = JobInfo.Parse(item);

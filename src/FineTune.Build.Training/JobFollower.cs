@@ -14,17 +14,30 @@ public static class JobFollower
     private static readonly Regex LossPattern = new(@"training loss\s*[=:]\s*(?<l>[0-9.eE+-]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     /// <summary>The wait timed out; the job (still running) is in <see cref="Job"/>.</summary>
-    public sealed class TimeoutException(JobInfo job) : Exception($"Job {job.Id} is still {job.Status}.")
+    public sealed class TimeoutException(JobInfo job, bool answered = true) : Exception($"Job {job.Id} is still {job.Status}.")
     {
         public JobInfo Job { get; } = job;
+
+        /// <summary>False when no poll answered before the timeout (a stalled or dead endpoint): <see cref="Job"/>
+        /// is then what the caller knew before following, not a fresh look.</summary>
+        public bool Answered { get; } = answered;
     }
 
     /// <returns>The job in a terminal state.</returns>
     /// <exception cref="TimeoutException">When <paramref name="timeout"/> passes first.</exception>
+    /// <remarks>The timeout bounds the whole wait: each request is cancelled when it runs out, however long the
+    /// server holds it or asks the client to wait (Retry-After), so a dead endpoint ends the wait on time.</remarks>
     public static async Task<JobInfo> FollowAsync(FineTuningApi api, string jobId, string label, TimeSpan timeout, TimeSpan pollInterval,
-        bool resumed, ITrainingLog log, CancellationToken ct)
+        bool resumed, ITrainingLog log, CancellationToken ct, JobInfo? known = null)
     {
         var clock = Stopwatch.StartNew();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (timeout < TimeSpan.FromDays(24))
+        {
+            // CancelAfter takes at most int.MaxValue milliseconds; a longer wait is bounded by the loop's own check.
+            deadline.CancelAfter(timeout);
+        }
+        JobInfo? last = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         string? status = null;
         string? lastProgress = null;
@@ -34,9 +47,19 @@ public static class JobFollower
         log.Message(TrainingImportance.High, $"{label}: following job {jobId} (timeout {timeout}, polling every {pollInterval}).");
         while (true)
         {
-            var poll = await api.GetJobAsync(jobId, ct).ConfigureAwait(false);
+            JobPoll poll;
+            IReadOnlyList<JobEvent> events;
+            try
+            {
+                poll = await api.GetJobAsync(jobId, deadline.Token).ConfigureAwait(false);
+                last = poll.Info;
+                events = await api.GetNewEventsAsync(poll, seen, deadline.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested && IsCancellation(e))
+            {
+                throw last is not null ? new TimeoutException(last) : new TimeoutException(known ?? Unknown(jobId), answered: false);
+            }
             var job = poll.Info;
-            var events = await api.GetNewEventsAsync(poll, seen, ct).ConfigureAwait(false);
             var shown = events;
             // A resumed job may have thousands of events: show the last ones.
             if (first && resumed && events.Count > 20)
@@ -48,10 +71,13 @@ public static class JobFollower
             foreach (var e in events)
             {
                 var m = StepPattern.Match(e.Message);
-                if (e.Step is not null || m.Success)
+                // A step or total that does not fit an int (an event "Step 99999999999/3") is no progress to show.
+                int? messageStep = m.Success && int.TryParse(m.Groups["n"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+                int? messageTotal = m.Success && int.TryParse(m.Groups["t"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var t) ? t : null;
+                if ((e.Step ?? messageStep) is { } newStep)
                 {
-                    step = e.Step ?? int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
-                    total = e.TotalSteps ?? (m.Success ? int.Parse(m.Groups["t"].Value, CultureInfo.InvariantCulture) : total);
+                    step = newStep;
+                    total = e.TotalSteps ?? messageTotal ?? total;
                 }
                 var l = LossPattern.Match(e.Message);
                 if (e.TrainLoss is not null)
@@ -97,4 +123,15 @@ public static class JobFollower
             await Task.Delay(remaining < pollInterval ? remaining : pollInterval, ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>How a request cut short by the deadline surfaces: cancelled, or wrapped by the client's retries.</summary>
+    private static bool IsCancellation(Exception e) => e switch
+    {
+        OperationCanceledException => true,
+        AggregateException a => a.InnerExceptions.Any(IsCancellation),
+        _ => e.InnerException is { } inner && IsCancellation(inner),
+    };
+
+    private static JobInfo Unknown(string jobId) =>
+        new(jobId, "unknown", null, null, null, null, null, new Dictionary<string, string>(), 0, null, null, null, null);
 }

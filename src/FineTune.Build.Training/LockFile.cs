@@ -200,9 +200,9 @@ public sealed class LockFile
         {
             text = File.ReadAllText(path);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new TrainingException(TrainingDiagnostics.InvalidLockFile, $"Cannot read '{path}': {e.Message}", new Location(path, 0, 0), e);
+            throw new TrainingException(TrainingDiagnostics.InvalidLockFile, $"Cannot read '{path}': {e.Message} Make it readable, or delete it to start a new lock file.", new Location(path, 0, 0), e);
         }
         return Parse(text, path);
     }
@@ -221,6 +221,14 @@ public sealed class LockFile
                 $"'{Path.GetFileName(path)}' is not valid JSON ({e.Message}); resolve any merge conflict or delete the broken entry.",
                 new Location(path, (int)(e.LineNumber ?? -1) + 1, (int)(e.BytePositionInLine ?? -1) + 1), e);
         }
+        if (JsonDuplicateKeys.FindFirst(text) is { } duplicate)
+        {
+            var where = duplicate.ObjectPath.Length == 0 ? "at the top level" : $"in {duplicate.ObjectPath}";
+            throw new TrainingException(TrainingDiagnostics.InvalidLockFile,
+                $"'{Path.GetFileName(path)}' has the key '{duplicate.Key}' twice {where} (line {duplicate.Line}), as a careless merge leaves it. Keep one of the two (for an entry, the one whose job you want to keep; 'finetune status' shows the jobs), delete the other, and publish again.",
+                new Location(path, duplicate.Line, duplicate.Column));
+        }
+
         if (node is not JsonObject root || root["datasets"] is not (JsonObject or null))
         {
             throw new TrainingException(TrainingDiagnostics.InvalidLockFile, $"'{Path.GetFileName(path)}' must be an object with a 'datasets' object.", new Location(path, 1, 1));

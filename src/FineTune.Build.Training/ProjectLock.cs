@@ -1,3 +1,5 @@
+using FineTune.Build.Diagnostics;
+
 namespace FineTune.Build.Training;
 
 /// <summary>
@@ -18,10 +20,31 @@ internal sealed class ProjectLock : IDisposable
         var announced = false;
         while (true)
         {
+            if (Directory.Exists(path))
+            {
+                // Opening a folder fails at once, and on some systems as an IOException that would look like a
+                // lock held by another publish: say what it is instead of waiting for the timeout.
+                throw new TrainingException(TrainingDiagnostics.LockUnavailable,
+                    $"'{path}' is a folder; FineTune.Build needs a file there to keep two publishes of this project apart. Delete the folder and publish again.",
+                    new Location(path, 0, 0));
+            }
+
             try
             {
                 var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
                 return new ProjectLock(stream);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                throw new TrainingException(TrainingDiagnostics.LockUnavailable,
+                    $"Cannot create or open '{path}' ({e.Message}); make its folder writable (it keeps two publishes of this project apart) and publish again.",
+                    new Location(path, 0, 0), e);
+            }
+            catch (IOException e) when (e is DirectoryNotFoundException or PathTooLongException)
+            {
+                throw new TrainingException(TrainingDiagnostics.LockUnavailable,
+                    $"Cannot create '{path}' ({e.Message}); check FineTuneLockFile and that its folder exists, then publish again.",
+                    new Location(path, 0, 0), e);
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {

@@ -83,6 +83,12 @@ public static class TrainingDiagnostics
     /// <summary>The job succeeded without a fine-tuned model id.</summary>
     public static readonly DiagnosticDescriptor NoModel = new("FT7023", Error, Category, "The job succeeded but the API returned no fine_tuned_model", "{0}", "The job succeeded but the API returned no fine_tuned_model.");
 
+    /// <summary>The endpoint answered with something that is not the fine-tuning API's JSON (an HTML page, a wrong shape).</summary>
+    public static readonly DiagnosticDescriptor UnexpectedResponse = new("FT7024", Error, Category, "The endpoint's answer is not the fine-tuning API's JSON; check FineTuneEndpoint / OPENAI_BASE_URL", "{0}", "The endpoint's answer is not the fine-tuning API's JSON; check FineTuneEndpoint / OPENAI_BASE_URL.");
+
+    /// <summary>finetune.lock.json.lock cannot be created or opened (a folder in its place, a read-only project folder).</summary>
+    public static readonly DiagnosticDescriptor LockUnavailable = new("FT7025", Error, Category, "finetune.lock.json.lock cannot be created or opened", "{0}", "finetune.lock.json.lock cannot be created or opened.");
+
     /// <summary>Every training code, in code order.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = DiagnosticRegistry.FieldsOf(typeof(TrainingDiagnostics));
 }

@@ -52,7 +52,8 @@ internal sealed class TrainingRetryPolicy : ClientRetryPolicy
         var serverDelay = RetryAfter(message.Response);
         var backoff = TimeSpan.FromMilliseconds(_baseDelay.TotalMilliseconds * Math.Pow(2, Math.Max(0, tryCount)) * (1 + Random.Shared.NextDouble() * 0.2));
         var delay = serverDelay ?? backoff;
-        if (delay > _maxDelay)
+        var capped = delay > _maxDelay;
+        if (capped)
         {
             delay = _maxDelay;
         }
@@ -60,11 +61,21 @@ internal sealed class TrainingRetryPolicy : ClientRetryPolicy
         var what = message.Response is { } r ? $"HTTP {r.Status}" : "a network error";
         var path = message.Request.Uri?.AbsolutePath ?? "";
         _onRetry(string.Create(CultureInfo.InvariantCulture,
-            $"{message.Request.Method} {path} got {what}; retrying in {delay.TotalSeconds:0.0#} s{(serverDelay is null ? "" : " (Retry-After)")} (retry {tryCount + 1} of {_maxRetries})."));
+            $"{message.Request.Method} {path} got {what}; retrying in {delay.TotalSeconds:0.0#} s{(serverDelay is null ? "" : capped ? $" (Retry-After asked for {Describe(serverDelay.Value)}; capped)" : " (Retry-After)")} (retry {tryCount + 1} of {_maxRetries})."));
         return delay;
     }
 
-    /// <summary>retry-after-ms (OpenAI's), else Retry-After in seconds or as an HTTP date.</summary>
+    /// <summary>The longest server delay taken literally; anything longer (1e12 seconds, Infinity) is this, and then
+    /// the policy's own cap applies. TimeSpan overflows near 29,000 years, so huge values must not reach it.</summary>
+    internal static readonly TimeSpan MaxServerDelay = TimeSpan.FromDays(1);
+
+    private static string Describe(TimeSpan delay) =>
+        delay >= MaxServerDelay ? "a day or more" : string.Create(CultureInfo.InvariantCulture, $"{delay.TotalSeconds:0.#} s");
+
+    private static TimeSpan Clamp(double milliseconds) =>
+        milliseconds >= MaxServerDelay.TotalMilliseconds ? MaxServerDelay : TimeSpan.FromMilliseconds(milliseconds);
+
+    /// <summary>retry-after-ms (OpenAI's), else Retry-After in seconds or as an HTTP date; at most <see cref="MaxServerDelay"/>.</summary>
     internal static TimeSpan? RetryAfter(PipelineResponse? response)
     {
         if (response is null)
@@ -75,20 +86,20 @@ internal sealed class TrainingRetryPolicy : ClientRetryPolicy
         if (response.Headers.TryGetValue("retry-after-ms", out var ms)
             && double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out var millis) && millis >= 0)
         {
-            return TimeSpan.FromMilliseconds(millis);
+            return Clamp(millis);
         }
 
         if (response.Headers.TryGetValue("Retry-After", out var value) && !string.IsNullOrWhiteSpace(value))
         {
             if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
             {
-                return TimeSpan.FromSeconds(seconds);
+                return Clamp(seconds * 1000);
             }
 
             if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
             {
                 var wait = date - DateTimeOffset.UtcNow;
-                return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+                return wait > TimeSpan.Zero ? Clamp(wait.TotalMilliseconds) : TimeSpan.Zero;
             }
         }
         return null;

@@ -24,6 +24,7 @@ public static class TrainingService
     {
         var apiKey = request.ResolveApiKey();
         var safeLog = new RedactingTrainingLog(log, apiKey, diagnostics);
+        ApiRun? run = null;
         try
         {
             var trainer = TrainingSettings.ParseTrainer(request.Trainer);
@@ -70,7 +71,7 @@ public static class TrainingService
             var fingerprint = DatasetFingerprint.Compute(request, trainer);
             var api = new FineTuningApi(apiKey, endpoint, retry => safeLog.Message(TrainingImportance.Normal, retry),
                 request.MaxRetries, request.RetryBaseDelay, request.RetryMaxDelay, request.NetworkTimeout);
-            var run = new ApiRun(request, safeLog, api, fingerprint);
+            run = new ApiRun(request, safeLog, api, fingerprint);
             return await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (TrainingException e)
@@ -81,6 +82,14 @@ public static class TrainingService
         catch (Exception e) when (e is not OperationCanceledException && ApiErrors.IsApiFailure(e))
         {
             safeLog.Report(ApiErrors.Translate(e, "A request to the fine-tuning API"));
+            return new TrainingResult { Succeeded = false };
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
+        {
+            // Whatever else escapes (a malformed answer deep in the client, a bug) is one FT error naming the step,
+            // never an MSBuild task crash with a stack trace.
+            safeLog.Report(TrainingFailures.Unexpected(e, run?.Step ?? "preparing the publish", run?.StepIsRequest ?? false));
+            safeLog.Message(TrainingImportance.Low, e.ToString());
             return new TrainingResult { Succeeded = false };
         }
     }
@@ -119,6 +128,18 @@ public static class TrainingService
         private readonly string _lockPath;
         private readonly string _name;
 
+        /// <summary>What the run is doing, for the message of an unexpected failure.</summary>
+        public string Step { get; private set; } = "reading finetune.lock.json";
+
+        /// <summary>Whether <see cref="Step"/> is waiting on the endpoint (a malformed answer is then FT7024).</summary>
+        public bool StepIsRequest { get; private set; }
+
+        private void At(string step, bool request)
+        {
+            Step = step;
+            StepIsRequest = request;
+        }
+
         public ApiRun(TrainingRequest request, RedactingTrainingLog log, FineTuningApi api, DatasetFingerprint fp)
         {
             _request = request;
@@ -129,8 +150,11 @@ public static class TrainingService
             _name = request.DatasetName;
         }
 
-        private Task<ProjectLock> LockAsync(CancellationToken ct) =>
-            ProjectLock.AcquireAsync(_lockPath, _request.ProjectLockTimeout, m => _log.Message(TrainingImportance.High, m), ct);
+        private Task<ProjectLock> LockAsync(CancellationToken ct)
+        {
+            At($"locking {Path.GetFileName(_lockPath)}", request: false);
+            return ProjectLock.AcquireAsync(_lockPath, _request.ProjectLockTimeout, m => _log.Message(TrainingImportance.High, m), ct);
+        }
 
         public async Task<TrainingResult> ExecuteAsync(CancellationToken ct)
         {
@@ -139,6 +163,7 @@ public static class TrainingService
             bool reused;
             using (await LockAsync(ct).ConfigureAwait(false))
             {
+                At($"reading {Path.GetFileName(_lockPath)}", request: false);
                 var lockFile = LockFile.Load(_lockPath);
                 var entry = lockFile.Find(_name, _fp.LockKey);
                 if (entry?.JobId is not null)
@@ -222,6 +247,7 @@ public static class TrainingService
 
         private async Task<JobInfo> GetRecordedJobAsync(string jobId, CancellationToken ct)
         {
+            At($"getting job {jobId} (GET /fine_tuning/jobs/{jobId})", request: true);
             try
             {
                 return (await _api.GetJobAsync(jobId, ct).ConfigureAwait(false)).Info;
@@ -235,6 +261,7 @@ public static class TrainingService
 
         private async Task<JobInfo?> FindJobByKeyAsync(CancellationToken ct)
         {
+            At("looking for a job an earlier publish started (GET /fine_tuning/jobs)", request: true);
             var filter = new Dictionary<string, string> { [MetadataLockKey] = _fp.LockKey };
             var jobs = await _api.ListJobsAsync(20, filter, ct).ConfigureAwait(false);
             // Prefer one that is still useful: succeeded or in progress, newest first.
@@ -244,6 +271,7 @@ public static class TrainingService
         private async Task<RemoteFile> EnsureUploadedAsync(CompiledFile file, CancellationToken ct)
         {
             var name = file.UploadName(_name);
+            At($"uploading {name} (/files)", request: true);
             var existing = await _api.FindFileAsync(name, file.Bytes, ct).ConfigureAwait(false);
             if (existing is not null)
             {
@@ -362,6 +390,7 @@ public static class TrainingService
         private async Task<JobInfo> CreateJobAsync(Dictionary<string, RemoteFile> files, CancellationToken ct)
         {
             var body = JobBody(files);
+            At("creating the fine-tuning job (POST /fine_tuning/jobs)", request: true);
             for (var attempt = 0; ; attempt++)
             {
                 try
@@ -440,6 +469,7 @@ public static class TrainingService
         {
             using (await LockAsync(ct).ConfigureAwait(false))
             {
+                At($"recording job {job.Id} in {Path.GetFileName(_lockPath)}", request: false);
                 var lockFile = LockFile.Load(_lockPath);
                 var entry = lockFile.Find(_name, _fp.LockKey) ?? NewEntry(job, null);
                 Update(entry, job);
@@ -450,15 +480,19 @@ public static class TrainingService
 
         private async Task<JobInfo> FollowAsync(JobInfo job, bool resumed, CancellationToken ct)
         {
+            At($"following job {job.Id} (GET /fine_tuning/jobs/{job.Id} and its events)", request: true);
             try
             {
-                return await JobFollower.FollowAsync(_api, job.Id, _name, _request.WaitTimeout, _request.PollInterval, resumed, _log, ct).ConfigureAwait(false);
+                return await JobFollower.FollowAsync(_api, job.Id, _name, _request.WaitTimeout, _request.PollInterval, resumed, _log, ct, known: job).ConfigureAwait(false);
             }
             catch (JobFollower.TimeoutException timeout)
             {
                 await RecordAsync(timeout.Job, CancellationToken.None).ConfigureAwait(false);
+                var state = timeout.Answered
+                    ? $"it is still {timeout.Job.Status} and keeps running"
+                    : $"the endpoint did not answer in time (the job was last seen {timeout.Job.Status}); the job keeps running";
                 throw new TrainingException(TrainingDiagnostics.WaitTimeout,
-                    $"{_name}: stopped waiting for job {job.Id} after {_request.WaitTimeout} (FineTuneWaitTimeout); it is still {timeout.Job.Status} and keeps running. Publish again or run 'finetune follow' to resume following it.");
+                    $"{_name}: stopped waiting for job {job.Id} after {_request.WaitTimeout} (FineTuneWaitTimeout); {state}. Publish again or run 'finetune follow' to resume following it; raise FineTuneWaitTimeout to wait longer.");
             }
         }
 
@@ -531,6 +565,12 @@ internal static class ApiErrors
 
     public static TrainingException Translate(Exception e, string action)
     {
+        if (e is TrainingException known)
+        {
+            // Raised inside the pipeline (ResponseCheckPolicy) and wrapped by the client's retries.
+            return known;
+        }
+
         if (e is AggregateException a && a.InnerExceptions.Count > 0)
         {
             return Translate(a.InnerExceptions[^1], action);

@@ -124,6 +124,9 @@ public enum FaultKind
     DropConnection,
     /// <summary>Process the request normally, then abort the connection instead of answering (the reply is lost).</summary>
     DropAfterProcessing,
+    /// <summary>Answer with <see cref="Fault.Status"/>, <see cref="Fault.ContentType"/>, <see cref="Fault.Body"/> and
+    /// <see cref="Fault.Headers"/> instead of the real answer (a proxy's HTML page, a gateway's malformed JSON).</summary>
+    Respond,
 }
 
 /// <summary>A fault for requests whose method matches and whose path ends with <see cref="PathSuffix"/>
@@ -141,6 +144,14 @@ public sealed class Fault
     public TimeSpan Delay { get; init; } = TimeSpan.FromSeconds(2);
     /// <summary>For <see cref="FaultKind.DropConnection"/>: how many body bytes to read before aborting.</summary>
     public int DropAfterBytes { get; init; } = 100;
+    /// <summary>For <see cref="FaultKind.Respond"/>: the status code.</summary>
+    public int Status { get; init; } = 200;
+    /// <summary>For <see cref="FaultKind.Respond"/>: the content type.</summary>
+    public string ContentType { get; init; } = "application/json";
+    /// <summary>For <see cref="FaultKind.Respond"/>: the body, verbatim.</summary>
+    public string Body { get; init; } = "";
+    /// <summary>For <see cref="FaultKind.Respond"/>: extra response headers, verbatim (e.g. Retry-After: 1e12).</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
     public int Hits;
 
     internal bool Matches(string method, string path) =>

@@ -210,6 +210,16 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             case FaultKind.Slow:
                 await Task.Delay(fault.Delay, context.RequestAborted).ConfigureAwait(false);
                 break;
+            case FaultKind.Respond:
+                context.Response.StatusCode = fault.Status;
+                context.Response.ContentType = fault.ContentType;
+                foreach (var (name, value) in fault.Headers)
+                {
+                    context.Response.Headers[name] = value;
+                }
+
+                await context.Response.WriteAsync(fault.Body, context.RequestAborted).ConfigureAwait(false);
+                return;
         }
 
         var auth = request.Headers.Authorization.ToString();

@@ -16,6 +16,7 @@ public static class DiagnosticCodes
     public static readonly DiagnosticDescriptor DiagnosticsCapped = new("FT0003", Info, "Settings", "More diagnostics than FineTuneMaxDiagnostics; the rest are in the report");
     public static readonly DiagnosticDescriptor InternalError = new("FT0004", Error, "Settings", "An unexpected error inside FineTune.Build (a bug: please report it)");
     public static readonly DiagnosticDescriptor UnsupportedMSBuild = new("FT0005", Error, "Settings", "The running MSBuild cannot run the SDK's .NET task (reported by Sdk.targets)");
+    public static readonly DiagnosticDescriptor OutputNotWritable = new("FT0006", Error, "Settings", "An output (JSONL, source map, report) cannot be written: a read-only or full folder, or a file where a folder is expected");
 
     // FT1xxx: reading sources.
     public static readonly DiagnosticDescriptor UnreadableSource = new("FT1001", Error, "Syntax", "A source file cannot be read");

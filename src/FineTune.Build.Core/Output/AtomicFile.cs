@@ -12,9 +12,16 @@ public sealed class AtomicFile : IDisposable
     public AtomicFile(string path)
     {
         Path = path;
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
         TempPath = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-        _stream = new FileStream(TempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.SequentialScan);
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+            _stream = new FileStream(TempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is not OutputWriteException && OutputWriteException.IsFileSystemFailure(e))
+        {
+            throw new OutputWriteException(path, e);
+        }
     }
 
     public string Path { get; }
@@ -25,9 +32,17 @@ public sealed class AtomicFile : IDisposable
 
     public void Commit()
     {
-        _stream.Flush(flushToDisk: true);
-        _stream.Dispose();
-        File.Move(TempPath, Path, overwrite: true);
+        try
+        {
+            _stream.Flush(flushToDisk: true);
+            _stream.Dispose();
+            File.Move(TempPath, Path, overwrite: true);
+        }
+        catch (Exception e) when (e is not OutputWriteException && OutputWriteException.IsFileSystemFailure(e))
+        {
+            throw new OutputWriteException(Path, e);
+        }
+
         _committed = true;
     }
 
@@ -48,7 +63,7 @@ public sealed class AtomicFile : IDisposable
             {
                 File.Delete(TempPath);
             }
-            catch (IOException)
+            catch (Exception e) when (OutputWriteException.IsFileSystemFailure(e))
             {
                 // Best effort: a leftover *.tmp is harmless and never looks like an output.
             }

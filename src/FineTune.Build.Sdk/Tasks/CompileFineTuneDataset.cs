@@ -1,6 +1,7 @@
 using System.Globalization;
 using FineTune.Build.Compilation;
 using FineTune.Build.Diagnostics;
+using FineTune.Build.Output;
 using FineTune.Build.Sources;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -93,6 +94,18 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
 
     public override bool Execute()
     {
+        try
+        {
+            return ExecuteCore();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return TaskFailure.Log(Log, ex, ProjectFile, $"compiling {DatasetName}");
+        }
+    }
+
+    private bool ExecuteCore()
+    {
         var maxDiagnostics = ParseInt(MaxDiagnostics, 100);
         var diagnostics = new DiagnosticCollector(
             new DiagnosticPolicy(NoWarn, WarningsAsErrors, WarningsNotAsErrors, TreatWarningsAsErrors),
@@ -109,6 +122,14 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
         try
         {
             result = new DatasetCompiler(options, diagnostics).Compile();
+        }
+        catch (Exception ex) when (OutputWriteException.IsFileSystemFailure(ex))
+        {
+            // A read-only obj/ or bin/, a full disk, or a file where the output folder should be: the user's to
+            // fix, so one FT0006 that names the path, not FT0004 (a bug). Outputs were not replaced.
+            Log.LogError(null, DiagnosticCodes.OutputNotWritable.Code, null, DiagnosticCodes.OutputNotWritable.HelpLink, (ex as OutputWriteException)?.OutputPath ?? ProjectFile, 0, 0, 0, 0,
+                OutputFailureMessage(ex));
+            return false;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -156,6 +177,10 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
         Log.LogMessage(MessageImportance.High, CompileSettings.Summary(DatasetName, result, ProjectDirectory));
         return !Log.HasLoggedErrors;
     }
+
+    /// <summary>The FT0006 message: what could not be written, why, and what to do.</summary>
+    internal static string OutputFailureMessage(Exception ex) =>
+        $"{ex.Message} Check that the output folders (OutputPath, IntermediateOutputPath) are writable, that the disk has room, and that no file stands where a folder should be; then build again.";
 
     private CompileOptions? CreateOptions(DiagnosticCollector diagnostics)
     {

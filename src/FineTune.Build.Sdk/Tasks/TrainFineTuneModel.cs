@@ -55,6 +55,22 @@ public sealed class TrainFineTuneModel : Microsoft.Build.Utilities.Task, ICancel
 
     public override bool Execute()
     {
+        try
+        {
+            return ExecuteCore();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The service reports its own failures; this catches what escapes it (or the parsing before it). The
+            // key comes from the environment only, so it is masked here too.
+            var key = Environment.GetEnvironmentVariable("OPENAI_API_KEY");
+            return TaskFailure.Log(Log, ex, string.IsNullOrWhiteSpace(ProjectFile) ? BuildEngine?.ProjectFileOfTaskNode : ProjectFile,
+                $"training {DatasetName}", text => string.IsNullOrEmpty(key) ? text : text.Replace(key, "***", StringComparison.Ordinal));
+        }
+    }
+
+    private bool ExecuteCore()
+    {
         // Errors without a source location point at the user's project, not at the SDK's targets file.
         var projectFile = string.IsNullOrWhiteSpace(ProjectFile) ? BuildEngine?.ProjectFileOfTaskNode : ProjectFile;
         var log = new MSBuildTrainingLog(Log);
@@ -109,7 +125,7 @@ public sealed class TrainFineTuneModel : Microsoft.Build.Utilities.Task, ICancel
             JobStatus = result.Status;
             return result.Succeeded && !Log.HasLoggedErrors;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
         {
             Log.LogWarning("Publish was interrupted; any fine-tuning job keeps running, and the next publish resumes following it.");
             return false;

@@ -1,0 +1,79 @@
+using System.ClientModel.Primitives;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace FineTune.Build.Training;
+
+/// <summary>
+/// Refuses a successful (2xx) answer that is not JSON, such as a proxy's or captive portal's HTML page, before the
+/// OpenAI library or our parsing meets it: it becomes one FT7024 naming the request, status, content type and the
+/// start of the body, instead of a JsonException deep inside the client. Runs once per try, so a bad answer is not
+/// retried (it is not transient).
+/// </summary>
+internal sealed class ResponseCheckPolicy : PipelinePolicy
+{
+    private const int SnippetLength = 120;
+
+    public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+    {
+        ProcessNext(message, pipeline, currentIndex);
+        Check(message);
+    }
+
+    public override async ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+    {
+        await ProcessNextAsync(message, pipeline, currentIndex).ConfigureAwait(false);
+        Check(message);
+    }
+
+    private static void Check(PipelineMessage message)
+    {
+        if (message.Response is not { } response || response.Status is < 200 or > 299 || !message.BufferResponse)
+        {
+            return;
+        }
+
+        var content = response.Content.ToMemory();
+        if (content.Length == 0)
+        {
+            return;
+        }
+
+        response.Headers.TryGetValue("Content-Type", out var contentType);
+        string? problem = null;
+        if (contentType is not null && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
+        {
+            problem = $"content type {contentType}";
+        }
+        else
+        {
+            try
+            {
+                using var _ = JsonDocument.Parse(content);
+            }
+            catch (JsonException)
+            {
+                problem = "a body that is not JSON";
+            }
+        }
+        if (problem is null)
+        {
+            return;
+        }
+
+        throw new TrainingException(TrainingDiagnostics.UnexpectedResponse, string.Create(CultureInfo.InvariantCulture,
+            $"{Describe(message.Request)} answered HTTP {response.Status} with {problem} ({Snippet(content.Span)}), not the fine-tuning API's JSON. Check that FineTuneEndpoint / OPENAI_BASE_URL is an OpenAI-compatible base URL such as https://api.openai.com/v1 and that no proxy answers in its place."));
+    }
+
+    /// <summary>"GET /v1/fine_tuning/jobs": method and path, never the query (it may hold metadata values).</summary>
+    internal static string Describe(PipelineRequest request) => $"{request.Method} {request.Uri?.AbsolutePath}";
+
+    /// <summary>The start of the body on one line, quoted.</summary>
+    internal static string Snippet(ReadOnlySpan<byte> body)
+    {
+        var text = Encoding.UTF8.GetString(body[..Math.Min(body.Length, SnippetLength * 4)]);
+        var one = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return "'" + (one.Length > SnippetLength ? one[..SnippetLength] + "..." : one) + "'";
+    }
+}
