@@ -121,7 +121,7 @@ public sealed class FineTuningApi
         };
         // Everything but the uploads gets a short network timeout; a 2xx answer that is not JSON is FT7024.
         options.AddPolicy(new RequestTimeoutPolicy(requestTimeout ?? DefaultRequestTimeout), PipelinePosition.PerCall);
-        options.AddPolicy(new ResponseCheckPolicy(), PipelinePosition.PerTry);
+        options.AddPolicy(new ResponseCheckPolicy(apiKey), PipelinePosition.PerTry);
         if (endpoint is not null)
         {
             options.Endpoint = ParseEndpoint(endpoint);

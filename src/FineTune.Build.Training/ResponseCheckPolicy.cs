@@ -11,23 +11,23 @@ namespace FineTune.Build.Training;
 /// start of the body, instead of a JsonException deep inside the client. Runs once per try, so a bad answer is not
 /// retried (it is not transient).
 /// </summary>
-internal sealed class ResponseCheckPolicy : PipelinePolicy
+internal sealed class ResponseCheckPolicy(string? secret) : PipelinePolicy
 {
     private const int SnippetLength = 120;
 
     public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
     {
         ProcessNext(message, pipeline, currentIndex);
-        Check(message);
+        Check(message, secret);
     }
 
     public override async ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
     {
         await ProcessNextAsync(message, pipeline, currentIndex).ConfigureAwait(false);
-        Check(message);
+        Check(message, secret);
     }
 
-    private static void Check(PipelineMessage message)
+    private static void Check(PipelineMessage message, string? secret)
     {
         if (message.Response is not { } response || response.Status is < 200 or > 299 || !message.BufferResponse)
         {
@@ -63,16 +63,16 @@ internal sealed class ResponseCheckPolicy : PipelinePolicy
         }
 
         throw new TrainingException(TrainingDiagnostics.UnexpectedResponse, string.Create(CultureInfo.InvariantCulture,
-            $"{Describe(message.Request)} answered HTTP {response.Status} with {problem} ({Snippet(content.Span)}), not the fine-tuning API's JSON. Check that FineTuneEndpoint / OPENAI_BASE_URL is an OpenAI-compatible base URL such as https://api.openai.com/v1 and that no proxy answers in its place."));
+            $"{Describe(message.Request)} answered HTTP {response.Status} with {problem} ({Snippet(content.Span, secret)}), not the fine-tuning API's JSON. Check that FineTuneEndpoint / OPENAI_BASE_URL is an OpenAI-compatible base URL such as https://api.openai.com/v1 and that no proxy answers in its place."));
     }
 
     /// <summary>"GET /v1/fine_tuning/jobs": method and path, never the query (it may hold metadata values).</summary>
     internal static string Describe(PipelineRequest request) => $"{request.Method} {request.Uri?.AbsolutePath}";
 
-    /// <summary>The start of the body on one line, quoted.</summary>
-    internal static string Snippet(ReadOnlySpan<byte> body)
+    /// <summary>The start of the body on one line, quoted; the key is masked before the cut, so no part of it is left.</summary>
+    internal static string Snippet(ReadOnlySpan<byte> body, string? secret = null)
     {
-        var text = Encoding.UTF8.GetString(body[..Math.Min(body.Length, SnippetLength * 4)]);
+        var text = Secrets.Redact(Encoding.UTF8.GetString(body[..Math.Min(body.Length, SnippetLength * 4 + 1024)]), secret);
         var one = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         return "'" + (one.Length > SnippetLength ? one[..SnippetLength] + "..." : one) + "'";
     }

@@ -84,7 +84,7 @@ public static class TrainingService
             safeLog.Report(ApiErrors.Translate(e, "A request to the fine-tuning API"));
             return new TrainingResult { Succeeded = false };
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
+        catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
         {
             // Whatever else escapes (a malformed answer deep in the client, a bug) is one FT error naming the step,
             // never an MSBuild task crash with a stack trace.

@@ -117,7 +117,8 @@ internal sealed class TrainingFixture : IAsyncDisposable
         double? beta = null,
         int maxRetries = 3,
         string? endpoint = "<server>",
-        Func<string, string?>? environment = null) => new()
+        Func<string, string?>? environment = null,
+        TimeSpan? retryMaxDelay = null) => new()
         {
             ProjectDirectory = ProjectDirectory,
             DatasetName = DatasetName,
@@ -145,7 +146,7 @@ internal sealed class TrainingFixture : IAsyncDisposable
             UploadPartSize = partSize ?? 64 * 1024 * 1024,
             MaxRetries = maxRetries,
             RetryBaseDelay = TimeSpan.FromMilliseconds(20),
-            RetryMaxDelay = TimeSpan.FromSeconds(5),
+            RetryMaxDelay = retryMaxDelay ?? TimeSpan.FromSeconds(5),
             ProjectLockTimeout = TimeSpan.FromSeconds(60),
             Trainer = trainer,
             TrainCommand = command,
