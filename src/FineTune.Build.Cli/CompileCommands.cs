@@ -98,7 +98,7 @@ public static class CompileCommands
             catch (OutputWriteException e)
             {
                 output.WriteLine(new Diagnostic(DiagnosticCodes.OutputNotWritable.Code, DiagnosticCodes.OutputNotWritable.DefaultSeverity, e.OutputPath, 0, 0,
-                    $"{e.Message} Check that the output folder (--output) is writable, that the disk has room, and that no file stands where a folder should be.").ToString());
+                    $"{e.Message} Check that the output folder (--output) is writable, that the disk has room, and that no file or folder stands in the way of an output.").ToString());
                 return 1;
             }
             catch (Exception e) when (e is not OutOfMemoryException)

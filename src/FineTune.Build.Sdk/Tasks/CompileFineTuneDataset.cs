@@ -180,7 +180,7 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
 
     /// <summary>The FT0006 message: what could not be written, why, and what to do.</summary>
     internal static string OutputFailureMessage(Exception ex) =>
-        $"{ex.Message} Check that the output folders (OutputPath, IntermediateOutputPath) are writable, that the disk has room, and that no file stands where a folder should be; then build again.";
+        $"{ex.Message} Check that the output folders (OutputPath, IntermediateOutputPath) are writable, that the disk has room, and that no file or folder stands in the way of an output; then build again.";
 
     private CompileOptions? CreateOptions(DiagnosticCollector diagnostics)
     {

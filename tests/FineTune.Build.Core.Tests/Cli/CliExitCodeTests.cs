@@ -46,7 +46,7 @@ public sealed class CliExitCodeTests
 
         Assert.AreEqual(1, exit, text);
         StringAssert.Contains(text, $"{Path.Combine(blocker, "qa.train.jsonl")}: error FT0006: Cannot write '{Path.Combine(blocker, "qa.train.jsonl")}'");
-        StringAssert.Contains(text, "no file stands where a folder should be");
+        StringAssert.Contains(text, "no file or folder stands in the way of an output");
         Assert.DoesNotContain("FT0004", text);
         Assert.DoesNotContain("   at ", text, "no stack trace");
     }
