@@ -29,7 +29,7 @@ internal sealed class ResponseCheckPolicy(string? secret) : PipelinePolicy
 
     private static void Check(PipelineMessage message, string? secret)
     {
-        if (message.Response is not { } response || response.Status is < 200 or > 299 || !message.BufferResponse)
+        if (message.Response is not { } response || response.Status is < 200 or > 299 || !message.BufferResponse || IsDownload(message.Request))
         {
             return;
         }
@@ -65,6 +65,10 @@ internal sealed class ResponseCheckPolicy(string? secret) : PipelinePolicy
         throw new TrainingException(TrainingDiagnostics.UnexpectedResponse, string.Create(CultureInfo.InvariantCulture,
             $"{Describe(message.Request)} answered HTTP {response.Status} with {problem} ({Snippet(content.Span, secret)}), not the fine-tuning API's JSON. Check that FineTuneEndpoint / OPENAI_BASE_URL is an OpenAI-compatible base URL such as https://api.openai.com/v1 and that no proxy answers in its place."));
     }
+
+    /// <summary>GET /files/{id}/content returns the file's own bytes (JSONL, CSV), not JSON.</summary>
+    private static bool IsDownload(PipelineRequest request) =>
+        request.Uri is { } uri && uri.AbsolutePath.TrimEnd('/').EndsWith("/content", StringComparison.Ordinal);
 
     /// <summary>"GET /v1/fine_tuning/jobs": method and path, never the query (it may hold metadata values).</summary>
     internal static string Describe(PipelineRequest request) => $"{request.Method} {request.Uri?.AbsolutePath}";
