@@ -257,7 +257,7 @@ public sealed class PublishRobustnessTests
 
     [TestMethod]
     [DataRow(0)]
-    [DataRow(100)]
+    [DataRow(68)]
     public async Task ProxyPageEchoingTheKey_IsFT7024_WithoutTheKey(int padding)
     {
         await using var f = await TrainingFixture.CreateAsync();
