@@ -49,13 +49,13 @@ public sealed class EvaluationReport
     {
         var c = System.Globalization.CultureInfo.InvariantCulture;
         var text = Classification is { } m
-            ? string.Create(c, $"{Dataset}: {Model} accuracy {m.Accuracy:P1} ({m.Correct}/{m.Examples}), macro F1 {m.MacroF1:0.000}{(m.MeanCorrectProbability is { } p ? string.Create(c, $", mean p(right class) {p:0.000}") : "")}, {m.OtherAnswers} answer(s) outside the classes")
+            ? string.Create(c, $"{Dataset}: {Model} accuracy {m.Accuracy * 100:0.0}% ({m.Correct}/{m.Examples}), macro F1 {m.MacroF1:0.000}{(m.MeanCorrectProbability is { } p ? string.Create(c, $", mean p(right class) {p:0.000}") : "")}, {m.OtherAnswers} answer(s) outside the classes")
             : Generation is { } g
-                ? string.Create(c, $"{Dataset}: {Model} exact match {g.ExactMatch:P1} ({g.ExactMatches}/{g.Examples}), normalised {g.NormalizedMatch:P1}, stop sequence {g.StopCompliance:P1}, mean {g.MeanOutputTokens:0.#} output token(s)")
+                ? string.Create(c, $"{Dataset}: {Model} exact match {g.ExactMatch * 100:0.0}% ({g.ExactMatches}/{g.Examples}), normalised {g.NormalizedMatch * 100:0.0}%, stop sequence {g.StopCompliance * 100:0.0}%, mean {g.MeanOutputTokens:0.#} output token(s)")
                 : $"{Dataset}: {Model} evaluated";
         if (Comparison is { } cmp)
         {
-            text += string.Create(c, $"; {cmp.Model} {cmp.Value:P1} on the same examples ({(PrimaryValue - cmp.Value >= 0 ? "+" : "")}{(PrimaryValue - cmp.Value) * 100:0.0} points)");
+            text += string.Create(c, $"; {cmp.Model} {cmp.Value * 100:0.0}% on the same examples ({(PrimaryValue - cmp.Value >= 0 ? "+" : "")}{(PrimaryValue - cmp.Value) * 100:0.0} points)");
         }
 
         return text + ".";

@@ -58,9 +58,9 @@ public static partial class HtmlReportWriter
         if (report.Generation is { } g)
         {
             html.Append("<table>\n<tbody>\n")
-                .Append(Invariant, $"<tr><td>Exact match</td><td class=\"n\">{g.ExactMatch:P1}</td><td class=\"n\">{g.ExactMatches} / {g.Examples}</td></tr>\n")
-                .Append(Invariant, $"<tr><td>Normalised match (case, whitespace)</td><td class=\"n\">{g.NormalizedMatch:P1}</td><td class=\"n\">{g.NormalizedMatches} / {g.Examples}</td></tr>\n")
-                .Append(Invariant, $"<tr><td>Stopped at the stop sequence</td><td class=\"n\">{g.StopCompliance:P1}</td><td class=\"n\">{g.Stopped} / {g.Examples}</td></tr>\n")
+                .Append(Invariant, $"<tr><td>Exact match</td><td class=\"n\">{g.ExactMatch * 100:0.0}%</td><td class=\"n\">{g.ExactMatches} / {g.Examples}</td></tr>\n")
+                .Append(Invariant, $"<tr><td>Normalised match (case, whitespace)</td><td class=\"n\">{g.NormalizedMatch * 100:0.0}%</td><td class=\"n\">{g.NormalizedMatches} / {g.Examples}</td></tr>\n")
+                .Append(Invariant, $"<tr><td>Stopped at the stop sequence</td><td class=\"n\">{g.StopCompliance * 100:0.0}%</td><td class=\"n\">{g.Stopped} / {g.Examples}</td></tr>\n")
                 .Append(Invariant, $"<tr><td>Mean output tokens</td><td class=\"n\">{g.MeanOutputTokens:0.#}</td><td></td></tr>\n")
                 .Append("</tbody>\n</table>\n");
         }
@@ -89,7 +89,7 @@ public static partial class HtmlReportWriter
                 var share = (double)row[col] / total;
                 // Blue on the diagonal (right), red elsewhere (wrong); the darker, the larger the share of the row.
                 var rgb = col == r ? "47,111,222" : "198,40,40";
-                html.Append(Invariant, $"<td class=\"n\" style=\"background: rgba({rgb},{share * 0.85:0.###}); color: {(share > 0.5 ? "#fff" : "inherit")}\" title=\"{row[col]} of {row.Sum()} ({share:P0})\">{N(row[col])}</td>");
+                html.Append(Invariant, $"<td class=\"n\" style=\"background: rgba({rgb},{share * 0.85:0.###}); color: {(share > 0.5 ? "#fff" : "inherit")}\" title=\"{row[col]} of {row.Sum()} ({share * 100:0}%)\">{N(row[col])}</td>");
             }
 
             html.Append("</tr>\n");
