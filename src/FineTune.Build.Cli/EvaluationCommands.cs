@@ -35,7 +35,7 @@ public static class EvaluationCommands
         var task = new Option<string?>("--task") { Description = "classification, generation or auto (default: the compile report's)." };
         var file = new Option<string?>("--file", "-f") { Description = "A file of prompts, one per line." };
         var maxTokens = new Option<int>("--max-tokens") { Description = "max_tokens of a generation (default 256).", DefaultValueFactory = _ => 256 };
-        var prompt = new Argument<string?>("prompt") { Description = "The prompt, without the separator (it is added).", Arity = ArgumentArity.ZeroOrOne };
+        var prompt = new Argument<string?>("prompt") { Description = "The prompt, without the separator (it is added); \\n and \\t are understood.", Arity = ArgumentArity.ZeroOrOne };
 
         var eval = new Command("eval", "Evaluate a model on the compiled validation examples; prints the metrics and writes <dataset>.eval.json.");
         foreach (var option in new Option[] { project, dataset, model, endpoint, validation, limit, parallelism, minAccuracy, minExact, compareTo, maxRegression, stop, task, maxTokens })
@@ -91,8 +91,8 @@ public static class EvaluationCommands
         tryCommand.SetAction((r, ct) => RunAsync(error, environment, async () =>
         {
             var prompts = r.GetValue(file) is { } path
-                ? File.ReadAllLines(path).Where(l => l.Length > 0).ToList()
-                : r.GetValue(prompt) is { } one ? [one] : [];
+                ? File.ReadAllLines(path).Where(l => l.Length > 0).Select(EscapeSequences.Unescape).ToList()
+                : r.GetValue(prompt) is { } one ? [EscapeSequences.Unescape(one)] : [];
             if (prompts.Count == 0)
             {
                 error.WriteLine("finetune try: give a prompt or --file.");
