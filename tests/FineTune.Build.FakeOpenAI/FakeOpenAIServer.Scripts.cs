@@ -41,7 +41,9 @@ public sealed partial class FakeOpenAIServer
             tops.Add((a.Text, -0.01));
         }
 
-        return tops.OrderByDescending(t => t.Item2).Take(5).ToList();
+        // At most five, like the API, and never without the answer itself.
+        var answer = tops.First(t => t.Key == a.Text);
+        return tops.Where(t => t.Key != a.Text).OrderByDescending(t => t.Item2).Take(4).Append(answer).OrderByDescending(t => t.Item2).ToList();
     }
 
     /// <summary>max_tokens=1 cuts the text to what the first token is (the scripted text itself: tests script one-token answers).</summary>
