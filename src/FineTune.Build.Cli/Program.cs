@@ -6,6 +6,7 @@ using FineTune.Build.Diagnostics;
 var root = new RootCommand("finetune: compile and check fine-tuning datasets, and follow their training jobs.");
 CompileCommands.AddTo(root, Console.Out, Console.Error);
 TrainingCommands.AddTo(root, Console.Out, Console.Error, Environment.GetEnvironmentVariable);
+EvaluationCommands.AddTo(root, Console.Out, Console.Error, Environment.GetEnvironmentVariable);
 try
 {
     // Our own handler, not System.CommandLine's: it would print a stack trace and exit 1, the code of findings.

@@ -9,5 +9,5 @@ namespace FineTune.Build.Training;
 /// </summary>
 public static class FineTuneDiagnostics
 {
-    public static DiagnosticRegistry Registry { get; } = new(DiagnosticCodes.All, TrainingDiagnostics.All);
+    public static DiagnosticRegistry Registry { get; } = new(DiagnosticCodes.All, TrainingDiagnostics.All, Evaluation.EvaluationDiagnostics.All);
 }

@@ -178,7 +178,7 @@ public sealed class LockEntry
 /// sorted keys, 2-space indentation, \n line ends and a final newline, atomically (temp file + rename), and only
 /// when its content changes. See docs/lock-file.md.
 /// </summary>
-public sealed class LockFile
+public sealed partial class LockFile
 {
     public const int SchemaVersion = 1;
     private readonly JsonObject _root;

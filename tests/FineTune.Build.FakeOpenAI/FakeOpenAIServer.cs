@@ -20,7 +20,7 @@ namespace FineTune.Build.FakeOpenAI;
 /// A real HTTP server on 127.0.0.1 that speaks the OpenAI REST shapes of files, uploads, fine_tuning/jobs and
 /// (chat) completions, with scripted job progress and fault injection. Every request is recorded.
 /// </summary>
-public sealed class FakeOpenAIServer : IAsyncDisposable
+public sealed partial class FakeOpenAIServer : IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = false };
     private readonly WebApplication _app;
@@ -921,6 +921,11 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             throw new BadRequest("Missing required parameter: 'messages'.", "messages");
         }
 
+        if (ScriptedFor(json, chat: true) is { } scripted)
+        {
+            return (200, ScriptedChat(json, model, scripted));
+        }
+
         var answer = ChatAnswer(json);
         var wantLogprobs = json["logprobs"]?.GetValue<bool>() == true;
         return (200, new JsonObject
@@ -946,6 +951,11 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         if (json["model"]?.GetValue<string>() is not { Length: > 0 } model)
         {
             throw new BadRequest("Missing required parameter: 'model'.", "model");
+        }
+
+        if (ScriptedFor(json, chat: false) is { } scripted)
+        {
+            return (200, ScriptedCompletion(json, model, scripted));
         }
 
         var answer = CompletionAnswer(json);

@@ -19,7 +19,7 @@ public sealed class TaskHostTests
 
         var instance = project.Instance();
 
-        CollectionAssert.AreEqual(new[] { ("CompileFineTuneDataset", ""), ("TrainFineTuneModel", "") }, ActiveUsingTasks(project.Evaluate(), instance));
+        CollectionAssert.AreEqual(new[] { ("CompileFineTuneDataset", ""), ("TrainFineTuneModel", ""), ("EvaluateFineTuneModel", "") }, ActiveUsingTasks(project.Evaluate(), instance));
         Assert.IsFalse(instance.EvaluateCondition(instance.Targets["_FineTuneCheckMSBuildRuntime"].Condition));
     }
 
@@ -33,7 +33,7 @@ public sealed class TaskHostTests
         var evaluated = project.Evaluate(global);
         var instance = evaluated.CreateProjectInstance();
 
-        CollectionAssert.AreEqual(new[] { ("CompileFineTuneDataset", "NET"), ("TrainFineTuneModel", "NET") }, ActiveUsingTasks(evaluated, instance));
+        CollectionAssert.AreEqual(new[] { ("CompileFineTuneDataset", "NET"), ("TrainFineTuneModel", "NET"), ("EvaluateFineTuneModel", "NET") }, ActiveUsingTasks(evaluated, instance));
         Assert.IsFalse(instance.EvaluateCondition(instance.Targets["_FineTuneCheckMSBuildRuntime"].Condition));
     }
 

@@ -9,7 +9,7 @@ namespace FineTune.Build.Reports;
 /// &lt;name&gt;.report.html: one self-contained page (inline CSS and SVG, no scripts, nothing fetched) that a person
 /// reads at a glance: counts, token-length histogram, class balance, sources, violations and cost.
 /// </summary>
-public static class HtmlReportWriter
+public static partial class HtmlReportWriter
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
