@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Times whole `dotnet build`s of one generated prompt/completion CSV with two packed versions of FineTune.Build.Sdk,
-# in the same run, alternating, plus an empty project's build and the no-op incremental builds of both.
+# in the same run, alternating, plus a tiny project's build (20 rows: the fixed cost of a build) and the no-op
+# incremental builds of all three.
 # Usage: benchmarks/build-compare.sh <feed folder> <old version> <new version> [examples (default 39169)] [rounds (default 3)]
 # Pack each commit first, e.g. in a worktree of the old commit:
 #   dotnet pack src/FineTune.Build.Sdk/FineTune.Build.Sdk.csproj -c Release -o <feed> -p:Version=0.9.0-old
@@ -28,12 +29,12 @@ XML
   <PropertyGroup><FineTuneBaseModel>babbage-002</FineTuneBaseModel></PropertyGroup>
 </Project>
 XML
-  if [ "$3" = yes ]; then ln -s "$work/data.csv" "$work/$1/data.csv"; fi
+  if [ "$3" = yes ]; then ln -s "$work/data.csv" "$work/$1/data.csv"; else head -n 21 "$work/data.csv" > "$work/$1/data.csv"; fi
   dotnet restore "$work/$1/$1.proj" -nodeReuse:false -v:q >/dev/null
 }
 make_project old "$old" yes
 make_project new "$new" yes
-make_project empty "$new" no
+make_project tiny "$new" no
 
 measure() { # label project [clean]
   if [ "${3:-}" = clean ]; then rm -rf "$work/$2/bin" "$work/$2/obj/FineTune"*; fi
@@ -43,18 +44,18 @@ measure() { # label project [clean]
 }
 
 for round in $(seq "$rounds"); do
-  measure "old-build" old clean
   measure "new-build" new clean
-  measure "empty-build" empty clean
-  measure "old-noop" old
+  measure "old-build" old clean
+  measure "tiny-build" tiny clean
   measure "new-noop" new
-  measure "empty-noop" empty
+  measure "old-noop" old
+  measure "tiny-noop" tiny
 done | tee "$work/results.txt"
 
 awk '{ if (!($1 in best) || $2 < best[$1]) best[$1] = $2; if ($3 > peak[$1]) peak[$1] = $3 }
   END {
     for (k in best) printf "best %-12s %6.2f s  peak %5d MB\n", k, best[k], peak[k];
     printf "new build vs old build: %.2fx faster\n", best["old-build"] / best["new-build"];
-    printf "new no-op vs empty no-op: %+.0f%%\n", 100 * (best["new-noop"] / best["empty-noop"] - 1);
-    printf "build of the CSV minus the empty project: old %.2f s, new %.2f s\n", best["old-build"] - best["empty-build"], best["new-build"] - best["empty-build"];
+    printf "new no-op vs tiny no-op: %+.0f%%\n", 100 * (best["new-noop"] / best["tiny-noop"] - 1);
+    printf "build of the CSV minus the tiny project: old %.2f s, new %.2f s\n", best["old-build"] - best["tiny-build"], best["new-build"] - best["tiny-build"];
   }' "$work/results.txt"
