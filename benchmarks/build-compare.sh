@@ -29,7 +29,7 @@ XML
   <PropertyGroup><FineTuneBaseModel>babbage-002</FineTuneBaseModel></PropertyGroup>
 </Project>
 XML
-  if [ "$3" = yes ]; then ln -s "$work/data.csv" "$work/$1/data.csv"; else head -n 21 "$work/data.csv" > "$work/$1/data.csv"; fi
+  if [ "$3" = yes ]; then ln -s "$work/data.csv" "$work/$1/data.csv"; else dotnet "$bench" generate csv 20 "$work/$1/data.csv"; fi
   dotnet restore "$work/$1/$1.proj" -nodeReuse:false -v:q >/dev/null
 }
 make_project old "$old" yes
