@@ -4,6 +4,25 @@ using FineTune.Build.Tokens;
 
 // dotnet run -c Release --project benchmarks/FineTune.Build.Benchmarks -- --filter '*'
 // dotnet run -c Release --project benchmarks/FineTune.Build.Benchmarks -- load-cost
+// dotnet run -c Release --project benchmarks/FineTune.Build.Benchmarks -- generate csv|jsonl|yaml|preference <examples> <path>
+// dotnet run -c Release --project benchmarks/FineTune.Build.Benchmarks -- bench [--examples 10000,100000] [--formats csv,jsonl,yaml,preference]
+if (args is ["bench", ..])
+{
+    return FineTune.Build.Benchmarks.BenchCommand.Run(args);
+}
+
+if (args is ["generate", var format, var count, var path])
+{
+    // Deterministic data for benchmarks/build-compare.sh and by hand.
+    FineTune.Build.Benchmarks.DataGenerator.Write(format, int.Parse(count, System.Globalization.CultureInfo.InvariantCulture), path);
+    return 0;
+}
+
+if (args is ["compile-child", _, _, _])
+{
+    return FineTune.Build.Benchmarks.BenchCommand.Child(args[1..]);
+}
+
 if (args is ["load-cost"])
 {
     // Loading cost: the first counter of an encoding decompresses and parses the vocabulary; later ones share it.
@@ -22,7 +41,8 @@ if (args is ["load-cost"])
         Console.WriteLine($"{encoding}: first counter {first:F0} ms, each further counter {watch.Elapsed.TotalMilliseconds / more:F3} ms");
     }
 
-    return;
+    return 0;
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(FineTune.Build.Benchmarks.TokenCountingBenchmarks).Assembly).Run(args);
+return 0;

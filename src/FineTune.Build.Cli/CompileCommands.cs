@@ -117,6 +117,8 @@ public static class CompileCommands
             var scratch = write ? null : Path.Combine(Path.GetTempPath(), "finetune-check-" + Guid.NewGuid().ToString("N"));
             var settings = new CompileSettings
             {
+                // Progress of a long compile goes to a terminal only, so redirected output stays the diagnostics.
+                Progress = Console.IsErrorRedirected ? null : progress => Console.Error.WriteLine($"finetune: {progress}"),
                 ProjectDirectory = projectDirectory,
                 OutputDirectory = scratch ?? Path.GetFullPath(r.GetValue(outputDirectory) ?? Path.Combine("bin", "finetune")),
                 DatasetName = r.GetValue(name) ?? new DirectoryInfo(projectDirectory).Name,

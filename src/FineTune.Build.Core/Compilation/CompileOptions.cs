@@ -55,11 +55,11 @@ public sealed class CompileOptions
     public DateOnly Today { get; init; } = DateOnly.FromDateTime(DateTime.UtcNow);
 
     /// <summary>
-    /// Worker threads for the per-example checks and token counts. Default: one per core but one, which the build
-    /// itself keeps busy (on this project's 2-core machines two workers measured 30% slower than one: see
-    /// benchmarks/FineTune.Build.Benchmarks, CompileBenchmarks).
+    /// Worker threads for the per-example checks and token counts. Default: one per core. Since each tokenizer
+    /// keeps its own lock-free word cache, two workers on a 2-core machine measured 15-45% faster than one (the
+    /// earlier figure, 30% slower, was with the library's locked cache; see docs/performance.md).
     /// </summary>
-    public int Parallelism { get; init; } = Math.Max(1, Environment.ProcessorCount - 1);
+    public int Parallelism { get; init; } = Environment.ProcessorCount;
 
     /// <summary>
     /// FineTuneSecretAllow items: fingerprints of reviewed secret occurrences that FT6004 does not report (each is
@@ -69,4 +69,13 @@ public sealed class CompileOptions
 
     /// <summary>Write &lt;name&gt;.report.json, .report.html and .sarif beside the JSONL.</summary>
     public bool WriteReports { get; init; } = true;
+
+    /// <summary>
+    /// Called with the progress of a compile that runs longer than about two seconds, at most once a second, on the
+    /// compiling thread (<see cref="CompileProgress"/>); a short compile never calls it.
+    /// </summary>
+    public Action<CompileProgress>? Progress { get; init; }
+
+    /// <summary>When set, the compile adds the time of each stage to it (for the benchmark).</summary>
+    public StageTimings? Timings { get; init; }
 }

@@ -13,6 +13,9 @@ namespace FineTune.Build.Compilation;
 /// </summary>
 public sealed class CompileSettings
 {
+    /// <summary>Progress of a long compile (see <see cref="CompileOptions.Progress"/>).</summary>
+    public Action<CompileProgress>? Progress { get; init; }
+
     public string ProjectDirectory { get; set; } = Directory.GetCurrentDirectory();
 
     public string? ProjectFile { get; set; }
@@ -194,6 +197,7 @@ public sealed class CompileSettings
             Today = today,
             AllowedSecrets = allowances,
             WriteReports = WriteReports,
+            Progress = Progress,
         };
 
         bool Check(bool valid, string name, string? value, string expected)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using FineTune.Build.Diagnostics;
 using FineTune.Build.Examples;
 using FineTune.Build.Reports;
@@ -82,22 +83,35 @@ public sealed class DatasetCompiler
         // whatever thread runs it; a tokenizer per thread went cold whenever the pool changed threads.
         var workers = new ConcurrentBag<ExampleWorker>();
         var batch = new List<CompiledExample>(BatchSize);
+        var timings = _options.Timings;
+        var progress = new ProgressReporter(_options.Progress, _options.Sources.Select(s => s.Path));
         foreach (var source in _options.Sources)
         {
             var statistics = figures.AddSource(source.Path);
+            progress.BeginSource(source.Path);
             fix.BeginSource();
-            foreach (var record in read.Read(source))
+            using (var records = read.Read(source).GetEnumerator())
             {
-                if (bind.Bind(source, record, statistics) is not { } item)
+                var start = Stopwatch.GetTimestamp();
+                while (records.MoveNext())
                 {
-                    continue;
-                }
+                    var record = records.Current;
+                    start = timings?.Add(CompileStage.Read, start) ?? start;
+                    if (bind.Bind(source, record, statistics) is not { } item)
+                    {
+                        start = timings?.Add(CompileStage.Bind, start) ?? start;
+                        continue;
+                    }
 
-                fix.Fix(item.Example);
-                batch.Add(item);
-                if (batch.Count == BatchSize)
-                {
-                    Flush();
+                    start = timings?.Add(CompileStage.Bind, start) ?? start;
+                    fix.Fix(item.Example);
+                    start = timings?.Add(CompileStage.Fix, start) ?? start;
+                    batch.Add(item);
+                    if (batch.Count == BatchSize)
+                    {
+                        Flush();
+                        start = Stopwatch.GetTimestamp();
+                    }
                 }
             }
 
@@ -148,7 +162,7 @@ public sealed class DatasetCompiler
 
             // Check, count and split are independent per example, so in parallel.
             Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Parallelism) },
-                () => workers.TryTake(out var lent) ? lent : new ExampleWorker(plan, check, count, split),
+                () => workers.TryTake(out var lent) ? lent : new ExampleWorker(plan, check, count, split, timings),
                 (i, _, worker) =>
                 {
                     worker.Process(batch[i]);
@@ -157,6 +171,7 @@ public sealed class DatasetCompiler
                 workers.Add);
 
             // Then in source order: the workers' diagnostics, the dataset rules, the write and the figures.
+            var start = Stopwatch.GetTimestamp();
             foreach (var item in batch)
             {
                 foreach (var d in item.Diagnostics)
@@ -168,9 +183,12 @@ public sealed class DatasetCompiler
                 datasetRules.Check(item.Entry!);
                 write.Write(item);
                 figures.Add(item.Entry!.Location, item.Source, item.Tokens, item.Validation, item.Label);
+                progress.Add(item.Bytes.Length + 1);
             }
 
+            timings?.Add(CompileStage.Write, start);
             batch.Clear();
+            progress.Report();
         }
     }
 }

@@ -16,9 +16,11 @@ public sealed class ExampleWorker
     private readonly ModelEntry _model;
     private readonly string _modelName;
     private readonly Func<TokenCounter> _tokens;
+    private readonly StageTimings? _timings;
 
-    public ExampleWorker(CompilePlan plan, CheckStage check, CountStage count, SplitStage split)
+    public ExampleWorker(CompilePlan plan, CheckStage check, CountStage count, SplitStage split, StageTimings? timings = null)
     {
+        _timings = timings;
         _check = check;
         _count = count;
         _split = split;
@@ -31,8 +33,25 @@ public sealed class ExampleWorker
     public void Process(CompiledExample item)
     {
         var context = new RuleContext(_model, _modelName, _tokens);
+        if (_timings is null)
+        {
+            _check.Check(item, context);
+            _count.Count(item, context);
+            Finish(item, context);
+            return;
+        }
+
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
         _check.Check(item, context);
+        start = _timings.Add(CompileStage.Check, start);
         _count.Count(item, context);
+        start = _timings.Add(CompileStage.Count, start);
+        Finish(item, context);
+        _timings.Add(CompileStage.Split, start);
+    }
+
+    private void Finish(CompiledExample item, RuleContext context)
+    {
         item.Diagnostics = context.Pending.ToArray();
         item.Waived = context.Waived.Count == 0 ? [] : context.Waived.ToArray();
         _split.Assign(item);

@@ -5,8 +5,9 @@ namespace FineTune.Build.Tokens;
 
 /// <summary>
 /// Exact token counts with OpenAI's tiktoken encodings (Microsoft.ML.Tokenizers).
-/// An instance is safe to share, but its LRU cache is guarded by a lock, so parallel workers should each use their own
-/// (<see cref="ForCurrentThread"/>); the vocabulary itself is loaded once per encoding per process and shared.
+/// An instance is not thread-safe (it keeps its own cache of word counts, see <see cref="WordTokenCache"/>): parallel
+/// workers each use their own (<see cref="Create"/>, <see cref="ForCurrentThread"/>); the vocabulary itself is loaded
+/// once per encoding per process and shared.
 /// </summary>
 public sealed partial class TokenCounter
 {
@@ -19,6 +20,8 @@ public sealed partial class TokenCounter
 
     private readonly TiktokenTokenizer _tokenizer;
     private readonly IReadOnlyList<string> _specialTokens;
+    private readonly System.Text.RegularExpressions.Regex _pattern;
+    private readonly WordTokenCache _words = new();
 
     private TokenCounter(string encodingName, TiktokenTokenizer tokenizer)
     {
@@ -27,6 +30,8 @@ public sealed partial class TokenCounter
         _specialTokens = s_specialTokens.GetOrAdd(encodingName, _ =>
             (tokenizer.SpecialTokens?.Keys ?? Enumerable.Empty<string>()).OrderBy(k => k, StringComparer.Ordinal).ToArray());
         Overheads = ChatTokenOverheads.For(encodingName);
+        _pattern = TokenPatterns.For(encodingName)
+            ?? throw new ArgumentException($"No pre-tokenizer pattern for '{encodingName}'.", nameof(encodingName));
     }
 
     /// <summary>The tiktoken encoding name, e.g. <c>o200k_base</c>.</summary>
@@ -91,18 +96,85 @@ public sealed partial class TokenCounter
         var cut = FindLongRunCut(text);
         if (cut < 0)
         {
-            return _tokenizer.CountTokens(text);
+            return CountPiece(text);
         }
 
         var total = 0;
         while (cut >= 0)
         {
-            total += _tokenizer.CountTokens(text[..cut]);
+            total += CountPiece(text[..cut]);
             text = text[cut..];
             cut = FindLongRunCut(text);
         }
 
-        return total + (text.IsEmpty ? 0 : _tokenizer.CountTokens(text));
+        return total + (text.IsEmpty ? 0 : CountPiece(text));
+    }
+
+    /// <summary>
+    /// What the library's CountTokens does, in one regex enumeration per segment: special tokens split the text and
+    /// count one each; the pattern splits the rest into words; each word is encoded on its own (cached when short).
+    /// </summary>
+    private int CountPiece(ReadOnlySpan<char> text)
+    {
+        var total = 0;
+        while (!text.IsEmpty)
+        {
+            var (at, length) = FindFirstSpecial(text);
+            var segment = at < 0 ? text : text[..at];
+            foreach (var match in _pattern.EnumerateMatches(segment))
+            {
+                total += CountWord(segment.Slice(match.Index, match.Length));
+            }
+
+            if (at < 0)
+            {
+                break;
+            }
+
+            total++;
+            text = text[(at + length)..];
+        }
+
+        return total;
+    }
+
+    private int CountWord(ReadOnlySpan<char> word)
+    {
+        if (word.Length > WordTokenCache.MaxWordLength)
+        {
+            return _tokenizer.CountTokens(word, considerPreTokenization: false, considerNormalization: false);
+        }
+
+        if (_words.TryGet(word, out var count, out var slot))
+        {
+            return count;
+        }
+
+        count = _tokenizer.CountTokens(word, considerPreTokenization: false, considerNormalization: false);
+        _words.Add(word, count, slot);
+        return count;
+    }
+
+    private (int At, int Length) FindFirstSpecial(ReadOnlySpan<char> text)
+    {
+        if (text.IndexOf("<|", StringComparison.Ordinal) < 0)
+        {
+            return (-1, 0);
+        }
+
+        var at = -1;
+        var length = 0;
+        foreach (var special in _specialTokens)
+        {
+            var index = text.IndexOf(special, StringComparison.Ordinal);
+            if (index >= 0 && (at < 0 || index < at))
+            {
+                at = index;
+                length = special.Length;
+            }
+        }
+
+        return (at, length);
     }
 
     /// <summary>Runs of one character class longer than this are counted in pieces.</summary>

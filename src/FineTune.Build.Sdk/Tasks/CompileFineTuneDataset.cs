@@ -186,6 +186,8 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
     {
         var settings = new CompileSettings
         {
+            // Normal importance: shown by the default console verbosity of a long build, hidden by -v:q.
+            Progress = progress => Log.LogMessage(MessageImportance.Normal, $"{DatasetName}: {progress}"),
             ProjectDirectory = ProjectDirectory,
             ProjectFile = ProjectFile,
             OutputDirectory = OutputDirectory,
