@@ -59,7 +59,12 @@ public sealed class DatasetCompiler
             ModelEntry = model.Name,
             ModelKnown = plan.Lookup.IsKnown,
             Format = plan.Format.Name(),
-            Task = plan.IsClassification ? "classification" : "generation",
+            Task = plan.Task switch
+            {
+                DatasetTask.Classification => "classification",
+                DatasetTask.OpenEndedGeneration => "open-ended generation",
+                _ => "generation",
+            },
             Tokenizer = model.Tokenizer,
             MaxExampleTokens = model.MaxExampleTokens,
             ValidationFraction = plan.ValidationFraction,
@@ -69,7 +74,7 @@ public sealed class DatasetCompiler
         var figures = new DatasetReportBuilder(report, label => TokenCounter.ForCurrentThread(model.Tokenizer).CountTokens(label));
 
         var read = new ReadStage(_diagnostics);
-        var bind = new BindStage(_diagnostics, plan.Format);
+        var bind = new BindStage(_diagnostics, plan.Format, plan.Task == DatasetTask.OpenEndedGeneration);
         var fix = new FixStage(_options.Formatting, _diagnostics, plan.Format, plan.IsClassification);
         var check = new CheckStage(plan.IsClassification, _options.AllowedSecrets);
         var count = new CountStage();
@@ -165,6 +170,12 @@ public sealed class DatasetCompiler
                 }
 
                 report.WaivedSecrets.AddRange(item.Waived);
+                if (item.Example.HasBindErrors)
+                {
+                    // Checked for its other errors, but not a whole example: no dataset rule, output or figure.
+                    continue;
+                }
+
                 datasetRules.Check(item.Entry!);
                 write.Write(item);
                 figures.Add(item.Entry!.Location, item.Source, item.Tokens, item.Validation, item.Label);

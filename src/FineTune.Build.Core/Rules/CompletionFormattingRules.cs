@@ -46,7 +46,8 @@ public sealed class CompletionFormattingRules
         var stop = _options.StopSequence;
         var strict = _options.Mode == FormattingMode.Strict;
 
-        if (separator.Length > 0)
+        // An empty prompt (open-ended generation) gets no separator: there is nothing for it to end.
+        if (separator.Length > 0 && !string.IsNullOrWhiteSpace(prompt.Text))
         {
             var endsWithSeparator = prompt.Text.EndsWith(separator, StringComparison.Ordinal);
             var searchEnd = endsWithSeparator ? prompt.Text.Length - separator.Length : prompt.Text.Length;
