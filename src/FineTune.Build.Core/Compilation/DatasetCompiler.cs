@@ -75,7 +75,7 @@ public sealed class DatasetCompiler
 
         var read = new ReadStage(_diagnostics);
         var bind = new BindStage(_diagnostics, plan.Format, plan.Task == DatasetTask.OpenEndedGeneration);
-        var fix = new FixStage(_options.Formatting, _diagnostics, plan.Format, plan.IsClassification);
+        var fix = new FixStage(_options.Formatting, _diagnostics, plan.Format, plan.IsClassification, _options.ProjectFile);
         var check = new CheckStage(plan.IsClassification, _options.AllowedSecrets);
         var count = new CountStage();
         var split = new SplitStage(new SplitAssigner(plan.ValidationFraction, _options.SplitSeed));

@@ -111,4 +111,40 @@ public sealed class PreciseErrorsTests
         StringAssert.Contains(run.All[0].Message, "only a dataset whose prompts are all empty is open-ended generation");
         Assert.AreEqual(DatasetTask.Generation, run.Result.Task);
     }
+
+    // Strict mode: a rule that fails for every row a template builds is reported once, at the template.
+
+    private static readonly FineTune.Build.Rules.FormattingOptions Strict = FineTune.Build.Rules.FormattingOptions.Default with { Mode = FineTune.Build.Rules.FormattingMode.Strict };
+
+    private static string AdsCsv(int rows)
+        => "Company,Ad,Supported\n" + string.Concat(Enumerable.Range(1, rows).Select(i => $"Acme {i},Buy brick {i} now,{(i % 2 == 0 ? "yes" : "no")}\n"));
+
+    [TestMethod]
+    public void StrictMode_ATemplateWithoutTheSeparator_IsOneErrorAtTheProject_WithTheRowCount()
+    {
+        using var folder = new TempFolder();
+        var source = new SourceFile(folder.Write("ads.csv", AdsCsv(240))) { PromptTemplate = "Company: {Company}\\nAd:{Ad}\\nSupported:", CompletionTemplate = "{Supported}" };
+        var run = Compile(folder, [source], new CompileSetup { Policy = Quiet, Formatting = Strict, Task = DatasetTask.Classification });
+
+        Assert.AreEqual("FT3001(0,0) FT3002(0,0)", run.Codes);
+        var separator = run.Only("FT3001");
+        Assert.AreEqual(run.ProjectFile, separator.File);
+        Assert.AreEqual(
+            "None of the 240 prompt(s) that PromptTemplate=\"Company: {Company}\\nAd:{Ad}\\nSupported:\" of <FineTuneSource Include=\"ads.csv\"> builds ends with the separator \"\\n\\n###\\n\\n\": end the template with it, PromptTemplate=\"Company: {Company}\\nAd:{Ad}\\nSupported:\\n\\n###\\n\\n\" (or set FineTuneFormattingMode=Append).",
+            separator.Message);
+        StringAssert.Contains(run.Only("FT3002").Message, "None of the 240 completion(s) that CompletionTemplate=\"{Supported}\"");
+        StringAssert.Contains(run.Only("FT3002").Message, "CompletionTemplate=\" {Supported}\"");
+    }
+
+    [TestMethod]
+    public void StrictMode_WhenSomeRowsPass_EachFailingRowIsReportedAtItsCell()
+    {
+        using var folder = new TempFolder();
+        var csv = "Q,A\nOne, yes\nTwo,no\nThree, yes\n";
+        var source = new SourceFile(folder.Write("q.csv", csv)) { PromptTemplate = "{Q}\\n\\n###\\n\\n", CompletionTemplate = "{A}" };
+        var run = Compile(folder, [source], new CompileSetup { Policy = new(noWarn: "FT4021"), Formatting = Strict, Task = DatasetTask.Classification, Catalog = CompileSetup.MinExamplesOne });
+
+        Assert.AreEqual("FT3002(3,5)", run.Codes);
+        StringAssert.Contains(run.Only("FT3002").Message, "(\" no\", not \"no\")");
+    }
 }
