@@ -172,4 +172,19 @@ public sealed class ImageContentRuleTests
         var counter = TokenCounter.ForCurrentThread(Model().Tokenizer);
         Assert.AreEqual(765 + 85, TokenLimitRule.Count(withImages, counter) - TokenLimitRule.Count(text, counter));
     }
+
+    [TestMethod]
+    public void AnImagesBase64Bytes_AreNotScannedForSecrets()
+    {
+        // Random base64 takes key shapes: here a Google API key's (AIza + 35 base64url characters) after a '+'.
+        const string keyShape = "AIzaSyA1234567890abcdefghijklmnopqrstuv";
+        var url = "data:image/png;base64," + Convert.ToBase64String(Png(64, 64).Concat(new byte[3]).ToArray()) + "+" + keyShape;
+        var setup = new CompileSetup { BaseModel = "gpt-4o-mini-2024-07-18", Catalog = CompileSetup.MinExamplesOne, Policy = new(noWarn: "FT4030") };
+
+        using var folder = new TempFolder();
+        Assert.AreEqual("", CompileHarness.Compile(folder, "a.jsonl", Line(Image(url)) + "\n", setup).Codes);
+        using var other = new TempFolder();
+        var asText = CompileHarness.Compile(other, "a.jsonl", Line("{\"type\": \"text\", \"text\": \"key +" + keyShape + "\"}") + "\n", setup);
+        StringAssert.StartsWith(asText.Codes, "FT6004(");
+    }
 }
