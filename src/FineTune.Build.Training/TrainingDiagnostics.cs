@@ -89,6 +89,12 @@ public static class TrainingDiagnostics
     /// <summary>finetune.lock.json.lock cannot be created or opened (a folder in its place, a read-only project folder).</summary>
     public static readonly DiagnosticDescriptor LockUnavailable = new("FT7025", Error, Category, "finetune.lock.json.lock cannot be created or opened", "{0}", "finetune.lock.json.lock cannot be created or opened.");
 
+    /// <summary>Warning: publishing to api.openai.com, whose fine-tuning stops creating new jobs on the catalog's date.</summary>
+    public static readonly DiagnosticDescriptor ProviderWindDown = new("FT7026", Warning, Category, "OpenAI's fine-tuning stops creating new jobs (the catalog's wind-down date)", "{0}", "OpenAI's fine-tuning stops creating new jobs on the catalog's wind-down date; train through FineTuneTrainer=Command or another OpenAI-compatible FineTuneEndpoint.");
+
+    /// <summary>The wind-down day has passed and this publish would create a new job at api.openai.com.</summary>
+    public static readonly DiagnosticDescriptor ProviderWindDownPassed = new("FT7027", Error, Category, "OpenAI no longer creates new fine-tuning jobs and none is recorded for this dataset", "{0}", "OpenAI no longer creates new fine-tuning jobs; train through FineTuneTrainer=Command or another OpenAI-compatible FineTuneEndpoint.");
+
     /// <summary>Every training code, in code order.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = DiagnosticRegistry.FieldsOf(typeof(TrainingDiagnostics));
 }

@@ -62,6 +62,12 @@ public sealed class TrainingRequest
     /// <summary>Null: finetune.lock.json in <see cref="ProjectDirectory"/>.</summary>
     public string? LockFilePath { get; init; }
 
+    /// <summary>The day the wind-down is compared with (null: today, UTC).</summary>
+    public DateOnly? Today { get; init; }
+
+    /// <summary>The provider's end of new fine-tuning jobs (default: the built-in catalog's).</summary>
+    public Models.FineTuningWindDown? ProviderWindDown { get; init; } = Models.ModelCatalog.LoadDefault().ProviderWindDown;
+
     /// <summary>Environment lookup (tests replace it); null: the process environment.</summary>
     public Func<string, string?>? EnvironmentVariable { get; init; }
 

@@ -61,6 +61,12 @@ public static class TrainingService
                 FineTuningApi.ParseEndpoint(endpoint);
             }
 
+            var today = request.Today ?? DateOnly.FromDateTime(DateTime.UtcNow);
+            if (ProviderWindDownCheck.Warning(request.DatasetName, endpoint, request.ProviderWindDown, today) is { } windDown)
+            {
+                safeLog.Report(TrainingDiagnostics.ProviderWindDown, null, windDown);
+            }
+
             // A warning promoted to an error (WarningsAsErrors, TreatWarningsAsErrors) fails the publish before
             // anything is uploaded or started, as a promoted compile warning leaves no JSONL behind.
             if (diagnostics.HasErrors)
@@ -69,6 +75,12 @@ public static class TrainingService
             }
 
             var fingerprint = DatasetFingerprint.Compute(request, trainer);
+            if (ProviderWindDownCheck.NewJobRefused(request.DatasetName, endpoint, request.ProviderWindDown, today) is { } refused
+                && LockFile.Load(request.ResolvedLockFilePath).Find(request.DatasetName, fingerprint.LockKey)?.JobId is null)
+            {
+                throw new TrainingException(TrainingDiagnostics.ProviderWindDownPassed, refused);
+            }
+
             var api = new FineTuningApi(apiKey, endpoint, retry => safeLog.Message(TrainingImportance.Normal, retry),
                 request.MaxRetries, request.RetryBaseDelay, request.RetryMaxDelay, request.NetworkTimeout);
             run = new ApiRun(request, safeLog, api, fingerprint);

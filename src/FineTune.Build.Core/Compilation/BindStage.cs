@@ -15,17 +15,22 @@ public sealed class BindStage
 {
     private readonly ExampleBinder _binder;
     private readonly DatasetFormat _format;
+    private readonly bool _openEnded;
 
-    public BindStage(DiagnosticCollector diagnostics, DatasetFormat format)
+    public BindStage(DiagnosticCollector diagnostics, DatasetFormat format, bool openEnded = false)
     {
         _binder = new ExampleBinder(diagnostics);
         _format = format;
+        _openEnded = openEnded;
     }
 
-    /// <summary>The bound example, or null when the record does not bind (already reported).</summary>
+    /// <summary>
+    /// The bound example, or null when the record is no example of the format (already reported). An example with
+    /// bind errors (<see cref="Example.HasBindErrors"/>) still goes on to the checks, never to the output.
+    /// </summary>
     public CompiledExample? Bind(SourceFile source, SourceRecord record, SourceStatistics statistics)
     {
-        var example = _binder.Bind(source, record, _format);
+        var example = _binder.BindChecked(source, record, _format, allowEmptyPrompt: _openEnded);
         if (example is null)
         {
             return null;

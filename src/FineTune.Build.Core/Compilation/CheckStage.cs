@@ -14,7 +14,7 @@ public sealed class CheckStage
     public CheckStage(bool isClassification, IReadOnlyList<SecretAllowance>? allowedSecrets = null)
     {
         _isClassification = isClassification;
-        _rules = [new ChatStructureRule(), new ReservedTokenRule(), new SecretRule(allowedSecrets ?? [])];
+        _rules = [new ChatStructureRule(), new ImageContentRule(), new ReservedTokenRule(), new SecretRule(allowedSecrets ?? [])];
     }
 
     public void Check(CompiledExample item, RuleContext context)

@@ -84,9 +84,10 @@ public sealed class CompileSettings
             {
                 "classification" => DatasetTask.Classification,
                 "generation" or "conditional-generation" or "conditionalgeneration" => DatasetTask.Generation,
+                "open-ended-generation" or "open-ended" or "openendedgeneration" => DatasetTask.OpenEndedGeneration,
                 _ => null,
             };
-            ok &= Check(task is not null, "FineTuneTask", Task, "classification, generation or auto");
+            ok &= Check(task is not null, "FineTuneTask", Task, "classification, generation, open-ended-generation or auto");
         }
 
         var mode = Rules.FormattingMode.Append;
@@ -223,7 +224,12 @@ public sealed class CompileSettings
         {
             $"{result.ExampleCount} example(s) ({result.TrainCount} train, {result.ValidationCount} validation)",
             result.Format.Name(),
-            result.Task == DatasetTask.Classification ? $"classification, {result.ClassCount} class(es)" : "generation",
+            result.Task switch
+            {
+                DatasetTask.Classification => $"classification, {result.ClassCount} class(es)",
+                DatasetTask.OpenEndedGeneration => "open-ended generation",
+                _ => "generation",
+            },
             string.Create(CultureInfo.InvariantCulture, $"{tokens:#,0} tokens"),
             string.Create(CultureInfo.InvariantCulture, $"~{report.BilledTokens:#,0} billed tokens at {report.Epochs} epoch(s)"),
             report.EstimatedCost is { } cost ? string.Create(CultureInfo.InvariantCulture, $"est. ${cost:0.00}") : "cost unknown",

@@ -60,7 +60,12 @@ public sealed class DatasetCompiler
             ModelEntry = model.Name,
             ModelKnown = plan.Lookup.IsKnown,
             Format = plan.Format.Name(),
-            Task = plan.IsClassification ? "classification" : "generation",
+            Task = plan.Task switch
+            {
+                DatasetTask.Classification => "classification",
+                DatasetTask.OpenEndedGeneration => "open-ended generation",
+                _ => "generation",
+            },
             Tokenizer = model.Tokenizer,
             MaxExampleTokens = model.MaxExampleTokens,
             ValidationFraction = plan.ValidationFraction,
@@ -70,8 +75,8 @@ public sealed class DatasetCompiler
         var figures = new DatasetReportBuilder(report, label => TokenCounter.ForCurrentThread(model.Tokenizer).CountTokens(label));
 
         var read = new ReadStage(_diagnostics);
-        var bind = new BindStage(_diagnostics, plan.Format);
-        var fix = new FixStage(_options.Formatting, _diagnostics, plan.Format, plan.IsClassification);
+        var bind = new BindStage(_diagnostics, plan.Format, plan.Task == DatasetTask.OpenEndedGeneration);
+        var fix = new FixStage(_options.Formatting, _diagnostics, plan.Format, plan.IsClassification, _options.ProjectFile);
         var check = new CheckStage(plan.IsClassification, _options.AllowedSecrets);
         var count = new CountStage();
         var split = new SplitStage(new SplitAssigner(plan.ValidationFraction, _options.SplitSeed));
@@ -180,6 +185,12 @@ public sealed class DatasetCompiler
                 }
 
                 report.WaivedSecrets.AddRange(item.Waived);
+                if (item.Example.HasBindErrors)
+                {
+                    // Checked for its other errors, but not a whole example: no dataset rule, output or figure.
+                    continue;
+                }
+
                 datasetRules.Check(item.Entry!);
                 write.Write(item);
                 figures.Add(item.Entry!.Location, item.Source, item.Tokens, item.Validation, item.Label);

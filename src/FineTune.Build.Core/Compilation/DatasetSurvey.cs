@@ -26,11 +26,31 @@ public sealed class DatasetSurvey
     /// <summary>Examples with a text answer (chat examples that answer with tool calls have none).</summary>
     public int LabeledCount { get; private set; }
 
-    /// <summary>Classification needs every example to answer with text, and few distinct answers.</summary>
+    /// <summary>Prompt/completion examples with a prompt key.</summary>
+    public int PromptCount { get; private set; }
+
+    /// <summary>Of those, the ones whose prompt is empty or whitespace.</summary>
+    public int EmptyPromptCount { get; private set; }
+
+    /// <summary>
+    /// Open-ended generation when every prompt is empty (the seed's guide); classification needs every example to
+    /// answer with text, and few distinct answers. A mix of empty and non-empty prompts is generation, so the
+    /// binder reports each empty one.
+    /// </summary>
     public DatasetTask InferredTask
-        => ExampleCount > 0 && LabeledCount == ExampleCount && DistinctLabels < ExampleCount / (double)ClassificationThreshold
+        => PromptCount > 0 && EmptyPromptCount == PromptCount ? DatasetTask.OpenEndedGeneration
+            : ExampleCount > 0 && LabeledCount == ExampleCount && DistinctLabels < ExampleCount / (double)ClassificationThreshold
             ? DatasetTask.Classification
             : DatasetTask.Generation;
+
+    private void AddPrompt(string? prompt)
+    {
+        PromptCount++;
+        if (string.IsNullOrWhiteSpace(prompt))
+        {
+            EmptyPromptCount++;
+        }
+    }
 
     public static DatasetSurvey Run(IEnumerable<SourceFile> sources)
     {
@@ -114,6 +134,11 @@ public sealed class DatasetSurvey
         FirstFormat ??= format;
         ExampleCount++;
         string? label = null;
+        if (example.TryGetProperty("prompt", out var prompt))
+        {
+            AddPrompt(prompt.ValueKind == System.Text.Json.JsonValueKind.String ? prompt.GetString() : "x");
+        }
+
         if (example.TryGetProperty("completion", out var completion) && completion.ValueKind == System.Text.Json.JsonValueKind.String)
         {
             label = completion.GetString();
@@ -156,6 +181,12 @@ public sealed class DatasetSurvey
 
         FirstFormat ??= format;
         ExampleCount++;
+        if (node.Get("prompt") is { } prompt)
+        {
+            // A prompt that is no text is a type error the binder reports; it does not count as empty.
+            AddPrompt(prompt is ScalarNode { Kind: ScalarKind.String or ScalarKind.Plain } text ? text.Text : "x");
+        }
+
         if (LabelOf(node) is { } label)
         {
             LabeledCount++;

@@ -17,8 +17,11 @@ public sealed class FixStage
     private CompletionFormattingRules.AppendCounts _counts = new();
     private (int Line, int Column)? _firstFixed;
 
-    public FixStage(FormattingOptions options, DiagnosticCollector diagnostics, DatasetFormat format, bool isClassification)
+    private readonly string? _projectFile;
+
+    public FixStage(FormattingOptions options, DiagnosticCollector diagnostics, DatasetFormat format, bool isClassification, string? projectFile = null)
     {
+        _projectFile = projectFile;
         _formatting = new CompletionFormattingRules(options, diagnostics);
         _format = format;
         _isClassification = isClassification;
@@ -38,6 +41,13 @@ public sealed class FixStage
             return;
         }
 
+        // An example with bind errors is checked (Strict mode's errors are its own) but never written: its fixes are not counted.
+        if (example.HasBindErrors)
+        {
+            _formatting.Apply(example, _isClassification, new CompletionFormattingRules.AppendCounts());
+            return;
+        }
+
         var before = _counts.Total;
         _formatting.Apply(example, _isClassification, _counts);
         if (_counts.Total > before)
@@ -53,5 +63,7 @@ public sealed class FixStage
         {
             _formatting.ReportAppended(source.Path, at.Line, at.Column, _counts);
         }
+
+        _formatting.ReportTemplateFailures(source, _projectFile);
     }
 }

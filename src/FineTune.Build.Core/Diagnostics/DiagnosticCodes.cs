@@ -82,6 +82,13 @@ public static class DiagnosticCodes
     public static readonly DiagnosticDescriptor NoUserMessage = new("FT5008", Warning, "Structure", "A conversation without a user message");
     public static readonly DiagnosticDescriptor ToolResultWithoutCall = new("FT5009", Error, "Structure", "A tool message that answers no earlier tool call");
     public static readonly DiagnosticDescriptor UnknownFunction = new("FT5010", Warning, "Structure", "A tool call to a function the example's tools do not define");
+    public static readonly DiagnosticDescriptor InvalidContentPart = new("FT5011", Error, "Structure", "A content part that is not a text or image_url part, or lacks its text or image_url");
+    public static readonly DiagnosticDescriptor ImageOutsideUserMessage = new("FT5012", Error, "Structure", "An image in a message that is not the user's");
+    public static readonly DiagnosticDescriptor TooManyImages = new("FT5013", Error, "Structure", "More than 10 images in one example");
+    public static readonly DiagnosticDescriptor InvalidImageUrl = new("FT5014", Error, "Structure", "An image URL that is neither http(s) nor a base64 data URL of a JPEG, PNG or WEBP image");
+    public static readonly DiagnosticDescriptor ImageTooLarge = new("FT5015", Error, "Structure", "An image larger than 10 MB");
+    public static readonly DiagnosticDescriptor InvalidImageDetail = new("FT5016", Error, "Structure", "An image detail other than low, high or auto");
+    public static readonly DiagnosticDescriptor TooManyImageExamples = new("FT5017", Error, "Structure", "More than 50,000 examples with images in one training file");
 
     // FT6xxx: the dataset as a whole and its content.
     public static readonly DiagnosticDescriptor DuplicateExample = new("FT6001", Warning, "Dataset", "An exact duplicate of an earlier example");

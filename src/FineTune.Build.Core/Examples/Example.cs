@@ -34,6 +34,12 @@ public sealed class Example
     /// <summary>The split: key, or the source's Split metadata.</summary>
     public SplitPin Split { get; }
 
+    /// <summary>
+    /// Some fields did not bind (reported): the body holds only those that did. Rules still check it, so an
+    /// example's independent errors come in one build, but it is never written.
+    /// </summary>
+    public bool HasBindErrors { get; init; }
+
     public int Line => Body.Line;
 
     public int Column => Body.Column;

@@ -22,6 +22,14 @@ public sealed partial class ExampleBinder
 
     /// <summary>Binds a record; null when it has errors (they are reported) and must not be written.</summary>
     public Example? Bind(SourceFile source, SourceRecord record, DatasetFormat format)
+        => BindChecked(source, record, format) is { HasBindErrors: false } example ? example : null;
+
+    /// <summary>
+    /// Binds a record, keeping what did bind when some fields did not (<see cref="Example.HasBindErrors"/>), so the
+    /// example rules still report the example's independent problems in the same build (an unknown key must not
+    /// hide <c>weight: 0.5</c>). Null only when the record is no example of the format at all.
+    /// </summary>
+    public Example? BindChecked(SourceFile source, SourceRecord record, DatasetFormat format, bool allowEmptyPrompt = false)
     {
         var node = record.Node;
         var detected = Shapes.Detect(node);
@@ -61,20 +69,25 @@ public sealed partial class ExampleBinder
 
         if (format == DatasetFormat.Completion)
         {
-            CheckNotEmpty(source, body, "prompt");
+            if (!allowEmptyPrompt)
+            {
+                CheckNotEmpty(source, body, "prompt");
+            }
+
             CheckNotEmpty(source, body, "completion");
         }
         else
         {
-            CheckMessages(source, format == DatasetFormat.Chat ? body.Get("messages") : (body.Get("input") as ObjectNode)?.Get("messages"));
+            // The source nodes, not the bound ones: a content of the wrong type (FT2003) is not also "no content".
+            CheckMessages(source, format == DatasetFormat.Chat ? node.Get("messages") : (node.Get("input") as ObjectNode)?.Get("messages"));
             if (format == DatasetFormat.Preference)
             {
-                CheckMessages(source, body.Get("preferred_output"));
-                CheckMessages(source, body.Get("non_preferred_output"));
+                CheckMessages(source, node.Get("preferred_output"));
+                CheckMessages(source, node.Get("non_preferred_output"));
             }
         }
 
-        return _diagnostics.ErrorCount > errorsBefore ? null : new Example(source, record.Ordinal, format, body, id, split);
+        return new Example(source, record.Ordinal, format, body, id, split) { HasBindErrors = _diagnostics.ErrorCount > errorsBefore };
     }
 
     private SplitPin ReportSplit(SourceFile source, ScalarNode node)
@@ -87,7 +100,9 @@ public sealed partial class ExampleBinder
     {
         if (body.Get(key) is ScalarNode { Kind: ScalarKind.String } value && string.IsNullOrWhiteSpace(value.Text))
         {
-            Report(DiagnosticCodes.EmptyValue, source, value.Line, value.Column, $"The {key} is empty: write the {key} text, or remove the example.");
+            // An empty prompt here means other prompts of the dataset are not empty (all empty is open-ended generation).
+            var hint = key == "prompt" ? " (only a dataset whose prompts are all empty is open-ended generation)" : "";
+            Report(DiagnosticCodes.EmptyValue, source, value.Line, value.Column, $"The {key} is empty: write the {key} text, or remove the example{hint}.");
         }
     }
 
@@ -114,7 +129,7 @@ public sealed partial class ExampleBinder
             var content = message.Get("content");
             var hasCalls = message.Get("tool_calls") is ArrayNode { Items.Count: > 0 } || message.Get("function_call") is ObjectNode;
             var role = (message.Get("role") as ScalarNode)?.Text ?? "message";
-            if (content is null || content is ScalarNode { Kind: ScalarKind.Null })
+            if (content is null || IsNull(content))
             {
                 if (!hasCalls)
                 {
@@ -122,7 +137,7 @@ public sealed partial class ExampleBinder
                         $"This {role} message has no content: add 'content'{(role == "assistant" ? " (or 'tool_calls')" : "")}.");
                 }
             }
-            else if (content is ScalarNode { Kind: ScalarKind.String } text && string.IsNullOrWhiteSpace(text.Text) && !hasCalls)
+            else if (AsString(content) is { } text && string.IsNullOrWhiteSpace(text.Text) && !hasCalls)
             {
                 Report(DiagnosticCodes.EmptyValue, source, text.Line, text.Column, $"This {role} message's content is empty: write the text, or remove the message.");
             }

@@ -21,10 +21,15 @@ public static class Shapes
         new Field("type", ValueKind.String, Required: true),
         new Field("function", ValueKind.Object, Required: true, Shape: FunctionCall));
 
+    /// <summary>OpenAI's vision fine-tuning: the image's URL (http(s) or a base64 data URL) and its detail.</summary>
+    public static readonly Shape ImageUrl = new("an image_url",
+        new Field("url", ValueKind.String, Required: true),
+        new Field("detail", ValueKind.String));
+
     public static readonly Shape ContentPart = new("a content part",
         new Field("type", ValueKind.String, Required: true),
         new Field("text", ValueKind.String),
-        new Field("image_url", ValueKind.Any),
+        new Field("image_url", ValueKind.Object, Shape: ImageUrl),
         new Field("input_audio", ValueKind.Any),
         new Field("file", ValueKind.Any));
 

@@ -50,13 +50,14 @@ public sealed partial class ChatStructureRule : IExampleRule
             CheckPreferenceOutput(file, example.Body.Get("preferred_output") as ArrayNode, "preferred_output", defined, context);
             CheckPreferenceOutput(file, example.Body.Get("non_preferred_output") as ArrayNode, "non_preferred_output", defined, context);
         }
-        else if (messages is { Items.Count: > 0 } && !hasAssistant)
+        else if (messages is { Items.Count: > 0 } && !hasAssistant && !example.HasBindErrors)
         {
             context.Report(DiagnosticCodes.NoAssistantMessage, file, messages.Line, messages.Column,
                 "This conversation has no assistant message, so there is nothing to learn: add the assistant's reply.");
         }
 
-        if (messages is { Items.Count: > 0 } && !hasUser)
+        // A message that did not bind may be the assistant's or the user's: no follow-up for the same cause.
+        if (messages is { Items.Count: > 0 } && !hasUser && !example.HasBindErrors)
         {
             context.Report(DiagnosticCodes.NoUserMessage, file, messages.Line, messages.Column,
                 "This conversation has no user message: the model learns replies to users, so add the user's turn.");

@@ -1,5 +1,6 @@
 using FineTune.Build.Diagnostics;
 using FineTune.Build.Examples;
+using FineTune.Build.Sources;
 
 namespace FineTune.Build.Rules;
 
@@ -45,10 +46,20 @@ public sealed class CompletionFormattingRules
         var separator = _options.Separator;
         var stop = _options.StopSequence;
         var strict = _options.Mode == FormattingMode.Strict;
+        if (strict && !ReferenceEquals(example.Source, _templateSource))
+        {
+            BeginTemplateSource(example.Source);
+        }
 
-        if (separator.Length > 0)
+        // An empty prompt (open-ended generation) gets no separator: there is nothing for it to end.
+        if (separator.Length > 0 && !string.IsNullOrWhiteSpace(prompt.Text))
         {
             var endsWithSeparator = prompt.Text.EndsWith(separator, StringComparison.Ordinal);
+            if (strict && endsWithSeparator)
+            {
+                Pass(TemplateFailures.Separator);
+            }
+
             var searchEnd = endsWithSeparator ? prompt.Text.Length - separator.Length : prompt.Text.Length;
             var inside = IndexOf(prompt.Text, separator, searchEnd);
             if (inside >= 0)
@@ -62,7 +73,7 @@ public sealed class CompletionFormattingRules
             {
                 if (strict)
                 {
-                    _diagnostics.Report(DiagnosticCodes.MissingSeparator, file, prompt.Line, prompt.Column,
+                    Fail(TemplateFailures.Separator, DiagnosticCodes.MissingSeparator, file, prompt.Line, prompt.Column,
                         $"The prompt does not end with the separator \"{Show(separator)}\": add it at the end of the prompt (or set FineTuneFormattingMode=Append).");
                 }
                 else
@@ -74,11 +85,16 @@ public sealed class CompletionFormattingRules
         }
 
         var text = completion.Text;
+        if (strict && text.Length > 0 && char.IsWhiteSpace(text[0]))
+        {
+            Pass(TemplateFailures.LeadingSpace);
+        }
+
         if (text.Length > 0 && !char.IsWhiteSpace(text[0]))
         {
             if (strict)
             {
-                _diagnostics.Report(DiagnosticCodes.MissingLeadingSpace, file, completion.Line, completion.Column,
+                Fail(TemplateFailures.LeadingSpace, DiagnosticCodes.MissingLeadingSpace, file, completion.Line, completion.Column,
                     $"The completion does not start with a whitespace: start it with a space (\" {Quote(text)}\", not \"{Quote(text)}\"), so it tokenizes as the model expects.");
             }
             else
@@ -91,6 +107,11 @@ public sealed class CompletionFormattingRules
         if (!isClassification && stop.Length > 0)
         {
             var endsWithStop = text.EndsWith(stop, StringComparison.Ordinal);
+            if (strict && endsWithStop)
+            {
+                Pass(TemplateFailures.StopSequence);
+            }
+
             var bodyEnd = endsWithStop ? text.Length - stop.Length : text.Length;
             var inside = IndexOf(text, stop, bodyEnd);
             if (inside >= 0)
@@ -104,7 +125,7 @@ public sealed class CompletionFormattingRules
             {
                 if (strict)
                 {
-                    _diagnostics.Report(DiagnosticCodes.MissingStopSequence, file, completion.Line, completion.Column,
+                    Fail(TemplateFailures.StopSequence, DiagnosticCodes.MissingStopSequence, file, completion.Line, completion.Column,
                         $"The completion does not end with the stop sequence \"{Show(stop)}\": add it at the end (or set FineTuneFormattingMode=Append).");
                 }
                 else
@@ -150,6 +171,103 @@ public sealed class CompletionFormattingRules
         _diagnostics.Report(DiagnosticCodes.FormattingApplied, file, line, column,
             $"Appended {string.Join(", ", parts)} in the output (FineTuneFormattingMode=Append; set Strict to require them in the source).");
     }
+
+    /// <summary>
+    /// Strict mode: reports once, at the project file, each rule that failed for every row a template built (instead
+    /// of one error per row), naming the FineTuneSource item, the metadata to change and the row count.
+    /// </summary>
+    public void ReportTemplateFailures(SourceFile source, string? projectFile)
+    {
+        if (!ReferenceEquals(source, _templateSource))
+        {
+            return;
+        }
+
+        var item = projectFile is null ? source.Path : Path.GetRelativePath(Path.GetDirectoryName(projectFile) ?? ".", source.Path);
+        var at = projectFile ?? source.Path;
+        var separator = Show(_options.Separator);
+        var stop = Show(_options.StopSequence);
+        if (Failing(TemplateFailures.Separator) is var prompts and > 0)
+        {
+            var text = EscapeSequences.Unescape(source.PromptTemplate!);
+            _diagnostics.Report(DiagnosticCodes.MissingSeparator, at, 0, 0,
+                $"None of the {prompts} prompt(s) that PromptTemplate=\"{Show(text)}\" of <FineTuneSource Include=\"{item}\"> builds ends with the separator \"{separator}\": end the template with it, PromptTemplate=\"{Show(text)}{separator}\" (or set FineTuneFormattingMode=Append).");
+        }
+
+        if (Failing(TemplateFailures.LeadingSpace) is var spaces and > 0)
+        {
+            var text = EscapeSequences.Unescape(source.CompletionTemplate!);
+            _diagnostics.Report(DiagnosticCodes.MissingLeadingSpace, at, 0, 0,
+                $"None of the {spaces} completion(s) that CompletionTemplate=\"{Show(text)}\" of <FineTuneSource Include=\"{item}\"> builds starts with a whitespace: start the template with a space, CompletionTemplate=\" {Show(text)}\" (or set FineTuneFormattingMode=Append).");
+        }
+
+        if (Failing(TemplateFailures.StopSequence) is var stops and > 0)
+        {
+            var text = EscapeSequences.Unescape(source.CompletionTemplate!);
+            _diagnostics.Report(DiagnosticCodes.MissingStopSequence, at, 0, 0,
+                $"None of the {stops} completion(s) that CompletionTemplate=\"{Show(text)}\" of <FineTuneSource Include=\"{item}\"> builds ends with the stop sequence \"{stop}\": end the template with it, CompletionTemplate=\"{Show(text)}{stop}\" (or set FineTuneFormattingMode=Append).");
+        }
+
+        _templateSource = null;
+        _deferred.Clear();
+    }
+
+    private SourceFile? _templateSource;
+    private readonly Dictionary<TemplateFailures, Deferred> _deferred = [];
+
+    /// <summary>
+    /// The Strict-mode failures of one rule in a source whose field comes from a template the user wrote: held back
+    /// while every row fails (then the template is the cause, reported once), released at the first row that passes.
+    /// </summary>
+    private sealed class Deferred
+    {
+        public List<Diagnostic> Pending { get; } = [];
+
+        public bool Mixed { get; set; }
+    }
+
+    private void BeginTemplateSource(SourceFile source)
+    {
+        _templateSource = source;
+        _deferred.Clear();
+        if (source.PromptTemplate is not null)
+        {
+            _deferred[TemplateFailures.Separator] = new Deferred();
+        }
+
+        if (source.CompletionTemplate is not null)
+        {
+            _deferred[TemplateFailures.LeadingSpace] = new Deferred();
+            _deferred[TemplateFailures.StopSequence] = new Deferred();
+        }
+    }
+
+    private void Fail(TemplateFailures rule, DiagnosticDescriptor descriptor, string file, int line, int column, string message)
+    {
+        if (_deferred.TryGetValue(rule, out var deferred) && !deferred.Mixed)
+        {
+            deferred.Pending.Add(new Diagnostic(descriptor.Code, descriptor.DefaultSeverity, file, line, column, message));
+            return;
+        }
+
+        _diagnostics.Report(descriptor, file, line, column, message);
+    }
+
+    private void Pass(TemplateFailures rule)
+    {
+        if (_deferred.TryGetValue(rule, out var deferred) && !deferred.Mixed)
+        {
+            deferred.Mixed = true;
+            foreach (var d in deferred.Pending)
+            {
+                _diagnostics.Report(d.Code, d.Severity, d.File, d.Line, d.Column, d.Message);
+            }
+
+            deferred.Pending.Clear();
+        }
+    }
+
+    private int Failing(TemplateFailures rule) => _deferred.TryGetValue(rule, out var d) && !d.Mixed ? d.Pending.Count : 0;
 
     private static int IndexOf(string text, string value, int end)
         => end < value.Length ? -1 : text.IndexOf(value, 0, end, StringComparison.Ordinal) is var i && i >= 0 && i + value.Length <= end ? i : -1;

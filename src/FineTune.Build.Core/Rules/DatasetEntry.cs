@@ -18,7 +18,11 @@ public sealed class DatasetEntry
         Label = label;
         ContentKey = Hash128.Of(content);
         PromptKey = Hash128.Of(PromptBytes(example));
+        HasImages = ImageContentRule.AllMessages(example).Any(m => m.Get("content") is ArrayNode parts && parts.Items.Any(p => p is ObjectNode o && (o.Get("type") as ScalarNode)?.Text == "image_url"));
     }
+
+    /// <summary>The example has at least one image part (OpenAI limits those per training file).</summary>
+    public bool HasImages { get; }
 
     public ExampleLocation Location { get; }
 

@@ -28,6 +28,9 @@ public sealed class DatasetRuleContext
     /// <summary>The fine-tuning API's minimum of training examples for the model.</summary>
     public int MinimumTrainingExamples { get; }
 
+    /// <summary>Examples with images so far in the train file [0] and the validation file [1] (<see cref="ImageExamplesPerFileRule"/>).</summary>
+    public int[] ImageExamples { get; } = new int[2];
+
     /// <summary>Where dataset-wide diagnostics without an example point.</summary>
     public string? ProjectFile { get; }
 }

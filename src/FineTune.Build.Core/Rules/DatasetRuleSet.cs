@@ -24,6 +24,7 @@ public sealed class DatasetRuleSet
         new TrainingMinimumRule(),
         new ClassMinimumRule(),
         new GenerationMinimumRule(),
+        new ImageExamplesPerFileRule(),
     ];
 
     public void Check(DatasetEntry entry)

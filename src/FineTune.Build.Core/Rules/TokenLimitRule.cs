@@ -49,7 +49,32 @@ public sealed class TokenLimitRule : IExampleRule
             (m.Get("name") as ScalarNode)?.Text,
             m.Get("tool_calls") is { } calls ? Json(calls) : null,
             (m.Get("tool_call_id") as ScalarNode)?.Text,
-            m.Get("function_call") is { } call ? Json(call) : null)).ToList();
+            m.Get("function_call") is { } call ? Json(call) : null,
+            ImageTokensOf(m))).ToList();
+
+    /// <summary>The message's images as OpenAI's vision guide counts them (size read from a data URL's header bytes).</summary>
+    internal static int ImageTokensOf(ObjectNode message)
+    {
+        if (message.Get("content") is not ArrayNode parts)
+        {
+            return 0;
+        }
+
+        var total = 0;
+        foreach (var part in parts.Items.OfType<ObjectNode>())
+        {
+            if (part.Get("image_url") is not ObjectNode image || (part.Get("type") as ScalarNode)?.Text != "image_url")
+            {
+                continue;
+            }
+
+            var detail = (image.Get("detail") as ScalarNode)?.Text;
+            var data = image.Get("url") is ScalarNode url && detail != "low" ? ImageData.Inspect(url.Text) : null;
+            total += ImageTokens.Estimate(detail, data?.Width, data?.Height);
+        }
+
+        return total;
+    }
 
     private static IReadOnlyList<ChatTokenTool>? Tools(Node? tools) => tools is ArrayNode ? ChatTokenTools.FromJson(Json(tools)) : null;
 

@@ -17,6 +17,7 @@ public sealed class CsvSourceReader
     private string[] _columns = [];
     private readonly List<(string Key, TextTemplate Template)> _completionFields = [];
     private readonly List<(string Role, TextTemplate Template)> _chatMessages = [];
+    private readonly HashSet<TextTemplate> _implicitTemplates = [];
     private int _idColumn = -1;
     private int _splitColumn = -1;
 
@@ -172,6 +173,17 @@ public sealed class CsvSourceReader
 
         Add(_completionFields, "prompt", promptTemplate, "PromptTemplate", ref ok);
         Add(_completionFields, "completion", completionTemplate, "CompletionTemplate", ref ok);
+
+        // A prompt or completion column used as it is was no template the user wrote: an empty cell there is the
+        // binder's "empty prompt/completion" (or open-ended generation), not "a template uses {completion}".
+        foreach (var (key, template) in _completionFields)
+        {
+            if ((key == "prompt" ? _source.PromptTemplate : _source.CompletionTemplate) is null)
+            {
+                _implicitTemplates.Add(template);
+            }
+        }
+
         return ok;
     }
 
@@ -291,7 +303,7 @@ public sealed class CsvSourceReader
 
             var index = IndexOf(part.Column!);
             var cell = index < cells.Length ? cells[index] : new Cell("", rowLine, 1, false);
-            if (cell.Text.Length == 0)
+            if (cell.Text.Length == 0 && !_implicitTemplates.Contains(template))
             {
                 _diagnostics.Report(DiagnosticCodes.EmptyCell, _source.Path, cell.Line, cell.Column,
                     $"The '{_columns[index]}' cell is empty, but a template uses {{{part.Column}}}: fill it in or remove the row.");

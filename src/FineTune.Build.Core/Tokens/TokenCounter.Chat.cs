@@ -44,7 +44,7 @@ public sealed partial class TokenCounter
 
     private int CountMessage(ChatTokenMessage message, ChatTokenOverheads o)
     {
-        int n = o.PerMessage + CountTokens(message.Role) + CountTokens(message.Content);
+        int n = o.PerMessage + CountTokens(message.Role) + CountTokens(message.Content) + message.ImageTokens;
         if (message.Name is not null)
         {
             n += CountTokens(message.Name) + o.PerName;

@@ -30,6 +30,8 @@ internal sealed record CompileSetup
 
     public DiagnosticPolicy? Policy { get; init; }
 
+    public FineTune.Build.Rules.FormattingOptions? Formatting { get; init; }
+
     public bool WriteReports { get; init; }
 
     /// <summary>The project's folder inside the temp folder ("" for the temp folder itself).</summary>
@@ -70,6 +72,7 @@ internal static class CompileHarness
             ProjectFile = project,
             WriteReports = setup.WriteReports,
             Parallelism = 2,
+            Formatting = setup.Formatting ?? FineTune.Build.Rules.FormattingOptions.Default,
         }, diagnostics);
         return new Run(compiler.Compile(), diagnostics, compiler, project, catalog);
     }
