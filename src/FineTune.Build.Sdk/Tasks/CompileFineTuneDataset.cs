@@ -94,10 +94,16 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
     public override bool Execute()
     {
         var maxDiagnostics = ParseInt(MaxDiagnostics, 100);
+        // Project-level findings go to the element the fix changes (ProjectFileLocator), so every error and warning
+        // prints as file(line,col) and the problem matcher turns it into an annotation.
+        var locator = string.IsNullOrWhiteSpace(ProjectFile) ? null : new ProjectFileLocator(ProjectFile);
         var diagnostics = new DiagnosticCollector(
             new DiagnosticPolicy(NoWarn, WarningsAsErrors, WarningsNotAsErrors, TreatWarningsAsErrors),
             diagnostic => Log.Log(diagnostic),
-            maxDiagnostics);
+            maxDiagnostics)
+        {
+            Placement = locator is null ? null : locator.Place,
+        };
 
         var options = CreateOptions(diagnostics);
         if (options is null)
@@ -113,7 +119,7 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Malformed input is always a located diagnostic; reaching here is a bug. Outputs were not replaced.
-            Log.LogError(null, DiagnosticCodes.InternalError.Code, null, DiagnosticCodes.InternalError.HelpLink, ProjectFile, 0, 0, 0, 0,
+            Log.LogError(null, DiagnosticCodes.InternalError.Code, null, DiagnosticCodes.InternalError.HelpLink, ProjectFile, locator is null ? 0 : 1, locator is null ? 0 : 1, 0, 0,
                 $"FineTune.Build failed unexpectedly ({ex.GetType().Name}: {ex.Message}). Please report it with the stack trace (build with -v:d).");
             Log.LogMessage(MessageImportance.Low, ex.ToString());
             return false;
