@@ -16,6 +16,8 @@ public static class ReportWriters
         AtomicFile.WriteAllBytes(jsonPath, JsonReportWriter.Write(report));
         AtomicFile.WriteAllBytes(htmlPath, Encoding.UTF8.GetBytes(HtmlReportWriter.Write(report)));
         AtomicFile.WriteAllBytes(sarifPath, SarifWriter.Write(report));
+        var summaryPath = Path.ChangeExtension(sarifPath, ".summary.md");
+        AtomicFile.WriteAllBytes(summaryPath, Encoding.UTF8.GetBytes(SummaryWriter.Write(report)));
     }
 
     internal static JsonWriterOptions JsonOptions => new()

@@ -87,6 +87,9 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
     /// <summary>FineTuneSecretAllow items: the fingerprint an FT6004 message printed, with Reason metadata.</summary>
     public ITaskItem[] SecretAllowances { get; set; } = [];
 
+    /// <summary>FineTuneStepSummaryFile (default $GITHUB_STEP_SUMMARY): the compile appends &lt;name&gt;.summary.md to it.</summary>
+    public string? StepSummaryFile { get; set; }
+
     /// <summary>The files written: train and (when the split has one) validation, with Kind metadata.</summary>
     [Output]
     public ITaskItem[] OutputFiles { get; set; } = [];
@@ -125,6 +128,7 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
             return false;
         }
 
+        AppendStepSummary();
         if (diagnostics.NotReportedCount > 0)
         {
             Log.LogMessage(null, DiagnosticCodes.DiagnosticsCapped.Code, null, null, 0, 0, 0, 0, MessageImportance.High,
@@ -161,6 +165,25 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
             .ToArray();
         Log.LogMessage(MessageImportance.High, CompileSettings.Summary(DatasetName, result, ProjectDirectory));
         return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>Appends the reviewer's summary to the CI step summary (pass or fail: a failure is when it matters).</summary>
+    private void AppendStepSummary()
+    {
+        var summary = Path.Combine(OutputDirectory, DatasetName + ".summary.md");
+        if (string.IsNullOrWhiteSpace(StepSummaryFile) || !File.Exists(summary))
+        {
+            return;
+        }
+
+        try
+        {
+            File.AppendAllText(StepSummaryFile, File.ReadAllText(summary) + "\n");
+        }
+        catch (IOException ex)
+        {
+            Log.LogMessage(MessageImportance.High, $"{DatasetName}: could not append the summary to {StepSummaryFile}: {ex.Message}");
+        }
     }
 
     private CompileOptions? CreateOptions(DiagnosticCollector diagnostics)
