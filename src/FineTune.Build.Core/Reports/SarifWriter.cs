@@ -94,9 +94,10 @@ public static class SarifWriter
             }
 
             json.WriteEndArray();
+            // %SRCROOT% is declared without its machine path, so the file stays byte-identical in any checkout;
+            // code scanning resolves artifact URIs against the repository root itself.
             json.WriteStartObject("originalUriBaseIds");
             json.WriteStartObject("%SRCROOT%");
-            json.WriteString("uri", new Uri(Path.TrimEndingDirectorySeparator(root) + Path.DirectorySeparatorChar).AbsoluteUri);
             json.WriteStartObject("description");
             json.WriteString("text", "The repository root (the nearest folder with .git above the project).");
             json.WriteEndObject();
@@ -125,7 +126,7 @@ public static class SarifWriter
         var n = occurrences.GetValueOrDefault(key);
         occurrences[key] = n + 1;
         var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key + "\n" + n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        return Convert.ToHexStringLower(hash.AsSpan(0, 16)) + ":" + (n + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Convert.ToHexString(hash, 0, 16).ToLowerInvariant() + ":" + (n + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>The nearest folder above <paramref name="directory"/> holding .git, else the folder itself.</summary>
