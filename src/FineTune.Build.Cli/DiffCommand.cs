@@ -98,11 +98,8 @@ public static class DiffCommand
         using var checkout = GitRevision.Checkout(repository, side);
         var relative = Path.GetRelativePath(repository, projectFile);
         var checkedOut = Path.Combine(checkout.Folder, relative);
-        if (!File.Exists(checkedOut))
-        {
-            throw new InvalidOperationException($"{relative} does not exist at {side}.");
-        }
-
-        return DatasetSnapshot.FromProject(checkedOut, checkout.Folder, side);
+        return !File.Exists(checkedOut)
+            ? DatasetSnapshot.Empty(Path.GetFileNameWithoutExtension(projectFile), side)
+            : DatasetSnapshot.FromProject(checkedOut, checkout.Folder, side);
     }
 }

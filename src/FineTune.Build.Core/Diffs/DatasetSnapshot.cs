@@ -71,7 +71,9 @@ public sealed class DatasetSnapshot
             {
                 foreach (var file in SourceDiscovery.Find(projectDirectory).Where(f => !explicitSources.Contains(Path.GetFullPath(f))))
                 {
-                    settings.Sources.Add((file, new Dictionary<string, string?>()));
+                    var relative = Relative(projectDirectory, file);
+                    var update = properties.Updates.LastOrDefault(u => u.Update.Split(';').Any(p => Relative(projectDirectory, Path.Combine(projectDirectory, p.Trim())) == relative));
+                    settings.Sources.Add((file, update.Metadata ?? new Dictionary<string, string?>()));
                 }
             }
 
@@ -109,6 +111,9 @@ public sealed class DatasetSnapshot
             }
         }
     }
+
+    /// <summary>A side without the dataset (a project the change adds or deletes).</summary>
+    public static DatasetSnapshot Empty(string dataset, string label) => new() { Dataset = dataset, Label = label, Figures = new SnapshotFigures() };
 
     /// <summary>
     /// A compiled output: a &lt;name&gt;.report.json file, or a folder holding one. Examples come from the JSONL

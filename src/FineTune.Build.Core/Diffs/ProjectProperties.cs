@@ -30,6 +30,9 @@ public sealed class ProjectProperties
     /// <summary>FineTuneSource items: Include and their metadata attributes.</summary>
     public List<(string Include, Dictionary<string, string?> Metadata)> Sources { get; } = [];
 
+    /// <summary>FineTuneSource Update items: metadata for sources the default glob finds.</summary>
+    public List<(string Update, Dictionary<string, string?> Metadata)> Updates { get; } = [];
+
     public string? this[string name] => Properties.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
 
     public static ProjectProperties Read(string projectFile)
@@ -84,14 +87,15 @@ public sealed class ProjectProperties
                     Properties[name] = value;
                 }
             }
-            else if (items && reader.LocalName == "FineTuneSource" && reader.GetAttribute("Include") is { } include)
+            else if (items && reader.LocalName == "FineTuneSource" && (reader.GetAttribute("Include") ?? reader.GetAttribute("Update")) is { } include)
             {
+                var isUpdate = reader.GetAttribute("Include") is null;
                 var metadata = new Dictionary<string, string?>(StringComparer.Ordinal);
                 if (reader.MoveToFirstAttribute())
                 {
                     do
                     {
-                        if (reader.LocalName is not "Include" and not "Condition")
+                        if (reader.LocalName is not "Include" and not "Update" and not "Condition")
                         {
                             metadata[reader.LocalName] = reader.Value;
                         }
@@ -99,7 +103,7 @@ public sealed class ProjectProperties
                     while (reader.MoveToNextAttribute());
                 }
 
-                Sources.Add((include, metadata));
+                (isUpdate ? Updates : Sources).Add((include, metadata));
             }
         }
     }

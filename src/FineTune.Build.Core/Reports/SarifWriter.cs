@@ -55,6 +55,11 @@ public static class SarifWriter
             json.WriteEndObject();
             json.WriteEndObject();
 
+            // One category per dataset, so code scanning keeps each project's alerts apart when several upload.
+            json.WriteStartObject("automationDetails");
+            json.WriteString("id", $"FineTune.Build/{report.Dataset}/");
+            json.WriteEndObject();
+
             json.WriteStartArray("results");
             foreach (var d in report.Diagnostics)
             {
