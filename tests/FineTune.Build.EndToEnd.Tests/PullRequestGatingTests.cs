@@ -170,16 +170,18 @@ public sealed class PullRequestGatingTests
         StringAssert.Contains(stepSummary, comment);
         StringAssert.Contains(comment, "### Dataset diff: ad-support");
         StringAssert.Contains(comment, "**2** added, **1** changed, **1** removed");
-        StringAssert.Contains(comment, "`Company: Quill Stationery Product: fountain pens Ad:Write like you mean it with our …` → `yes`");
-        StringAssert.Contains(comment, "`Company: Quill Stationery Product: fountain pens Ad:Fresh sourdough delivered dail…` → `no`");
-        StringAssert.Contains(comment, "`Company: Nimbus Travel Product: city breaks Ad:Weekend escapes to Europe's best c…`: `yes` → `no`");
-        StringAssert.Contains(comment, "`ad-support/ads.csv(5,1)` `Company: Northwind Bikes Product: electric bicycles Ad:Book your electric bicy…` → `yes`");
+        StringAssert.Contains(comment, "`Company: Quill Stationery Product: fountain pens Ad:Write like you mean it with…` → `yes`");
+        StringAssert.Contains(comment, "`Company: Quill Stationery Product: fountain pens Ad:Fresh sourdough delivered d…` → `no`");
+        StringAssert.Contains(comment, "`Company: Nimbus Travel Product: city breaks Ad:Weekend escapes to Europe's best…`: `yes` → `no`");
+        StringAssert.Contains(comment, "`ad-support/ads.csv(4,1)` `Company: Northwind Bikes Product: electric bicycles Ad:Book your electric bicyc…` → `yes`");
         StringAssert.Contains(comment, "### Dataset diff: marv");
         StringAssert.Contains(comment, "**3** added, **0** changed, **0** removed");
         StringAssert.Contains(comment, "`What colour is the sky?` → `Blue. Stunning discovery.`");
         StringAssert.Contains(comment, "`Is this thing on?` → ``");
         StringAssert.Contains(comment, "### Dataset diff: product-ads");
         StringAssert.Contains(comment, "**0** added, **1** changed, **0** removed");
+        StringAssert.Contains(comment, "**kindle-paperwhite** [`product-ads/product-ads.yaml(23,5)`](https://github.com/o/r/blob/head/product-ads/product-ads.yaml#L23) `Kindle Paperwhite The Kindle Paperwhite");
+        StringAssert.Contains(comment, "…`: prompt changed\n");
         StringAssert.Contains(comment, "https://github.com/o/r/blob/head/marv-chat/marv.yaml#L");
     }
 
@@ -289,7 +291,7 @@ public sealed class PullRequestGatingTests
     private static string? FindOnPath(string name)
         => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
 
-    private static (int Code, string Output) Run(string command, string directory, IDictionary<string, string?> environment, params string[] arguments)
+    private static (int Code, string Output) Run(string command, string directory, Dictionary<string, string?> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo(command) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)

@@ -98,6 +98,13 @@ public sealed class DatasetSnapshot
                         var (key, value) = ExampleContent.Of(item.Example);
                         snapshot.Examples.Add(new SnapshotExample(item.Example.Id, key, value, Relative(root, source.Path), item.Example.Line, item.Example.Column));
                     }
+                    else
+                    {
+                        // An example the binder rejects (a schema error) is still one the change adds or edits.
+                        var (key, value) = ExampleContent.Of(record.Node);
+                        var id = record.Node.Get("id") is Documents.ScalarNode { Kind: not Documents.ScalarKind.Null } idNode ? idNode.Text : null;
+                        snapshot.Examples.Add(new SnapshotExample(id, key, value, Relative(root, source.Path), record.Node.Line, record.Node.Column));
+                    }
                 }
             }
 

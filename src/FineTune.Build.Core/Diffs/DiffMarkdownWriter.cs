@@ -50,8 +50,7 @@ public static class DiffMarkdownWriter
         }
 
         List("Added", diff.Added, e => Place(e.Head!, headLinkBase) + " " + Quote(e.Head!.Key) + " → " + Quote(e.Head.Value));
-        List("Changed", diff.Changed, e => Place(e.Head!, headLinkBase) + " " + Quote(e.Head!.Key) + ": " + Quote(e.Base!.Value) + " → " + Quote(e.Head.Value)
-            + (e.Base.Key != e.Head.Key ? " (prompt changed: was " + Quote(e.Base.Key) + ")" : ""));
+        List("Changed", diff.Changed, Changed);
         List("Removed", diff.Removed, e => Place(e.Base!, baseLinkBase) + " " + Quote(e.Base!.Key) + " → " + Quote(e.Base.Value));
         return md.ToString();
 
@@ -74,6 +73,19 @@ public static class DiffMarkdownWriter
             }
 
             md.Append("\n</details>\n");
+        }
+
+        string Changed(ExampleChange e)
+        {
+            var (before, after) = (e.Base!, e.Head!);
+            var line = Place(after, headLinkBase) + " " + Quote(after.Key);
+            if (before.Value != after.Value)
+            {
+                line += ": " + Quote(before.Value) + " → " + Quote(after.Value);
+            }
+
+            return before.Key == after.Key ? line
+                : line + (before.Value == after.Value ? ": prompt changed" : " (prompt changed too)") + (Quote(before.Key) == Quote(after.Key) ? "" : ", was " + Quote(before.Key));
         }
     }
 

@@ -12,16 +12,27 @@ namespace FineTune.Build.Diffs;
 /// </summary>
 public static class ExampleContent
 {
-    public static (string Key, string Value) Of(Example example)
+    public static (string Key, string Value) Of(Example example) => Of(example.Body);
+
+    /// <summary>
+    /// The identity of an example's body, bound or not (an example with a schema error is still one the change
+    /// adds): prompt/completion, chat messages, or a preference's input and preferred output; else the whole body.
+    /// </summary>
+    public static (string Key, string Value) Of(ObjectNode body)
     {
-        var body = example.Body;
-        if (example.Prompt is { } prompt)
+        if (body.Get("prompt") is { } prompt)
         {
-            return (prompt.Text, example.Completion?.Text ?? "");
+            return (Text(prompt), body.Get("completion") is { } completion ? Text(completion) : "");
         }
 
-        var messages = example.Messages?.Items.OfType<ObjectNode>().ToList() ?? [];
-        var key = messages.FirstOrDefault(m => Text(m.Get("role")) == "user") is { } user ? Text(user.Get("content")) : Render(example.Messages);
+        var list = ((body.Get("input") as ObjectNode)?.Get("messages") ?? body.Get("messages")) as ArrayNode;
+        if (list is null)
+        {
+            return (Render(body), "");
+        }
+
+        var messages = list.Items.OfType<ObjectNode>().ToList();
+        var key = messages.FirstOrDefault(m => Text(m.Get("role")) == "user") is { } user ? Text(user.Get("content")) : Render(list);
         string value;
         if (body.Get("preferred_output") is { } preferred)
         {

@@ -58,7 +58,7 @@ public sealed class DatasetDiffTests
         StringAssert.Contains(markdown, "| Examples | 12 | 13 | +1 |");
         StringAssert.Contains(markdown, "| `tech` | 6 | 8 | +2 |");
         StringAssert.Contains(markdown, "[`tickets/data.yaml(27,5)`](https://example.test/blob/h/tickets/data.yaml#L27) `Ticket 13` → `tech`");
-        StringAssert.Contains(markdown, "**t2** [`tickets/data.yaml(5,5)`](https://example.test/blob/h/tickets/data.yaml#L5) `Ticket two`: `billing` → `tech` (prompt changed: was `Ticket 2`)");
+        StringAssert.Contains(markdown, "**t2** [`tickets/data.yaml(5,5)`](https://example.test/blob/h/tickets/data.yaml#L5) `Ticket two`: `billing` → `tech` (prompt changed too), was `Ticket 2`");
         StringAssert.Contains(markdown, "`tickets/data.yaml(13,5)` `Ticket 5` → `tech`");
     }
 
