@@ -60,6 +60,10 @@ public static class CompileCommands
             Arity = ArgumentArity.ZeroOrMore,
             AllowMultipleArgumentsPerToken = false,
         };
+        var project = new Option<string?>("--project", "-p")
+        {
+            Description = "The project file that project-level findings point at (default: the one *.proj or *.csproj in the sources' folder).",
+        };
         var maxDiagnostics = new Option<int>("--max-diagnostics") { Description = "Errors and warnings to show (0: all).", DefaultValueFactory = _ => 100 };
 
         Command Make(string command, string description, bool write)
@@ -75,6 +79,7 @@ public static class CompileCommands
             c.Options.Add(warnAsErrors);
             c.Options.Add(maxDiagnostics);
             c.Options.Add(allowSecret);
+            c.Options.Add(project);
             if (write)
             {
                 c.Options.Add(outputDirectory);
@@ -115,11 +120,19 @@ public static class CompileCommands
             var first = Path.GetFullPath(inputs[0]);
             var projectDirectory = Directory.Exists(first) ? first : Path.GetDirectoryName(first)!;
             var scratch = write ? null : Path.Combine(Path.GetTempPath(), "finetune-check-" + Guid.NewGuid().ToString("N"));
+            var projectFile = r.GetValue(project) is { } projectOption ? Path.GetFullPath(projectOption) : FindProjectFile(projectDirectory);
+            if (projectFile is not null && !File.Exists(projectFile))
+            {
+                error.WriteLine($"finetune: no such project file: {projectFile}");
+                return 2;
+            }
+
             var settings = new CompileSettings
             {
                 // Progress of a long compile goes to a terminal only, so redirected output stays the diagnostics.
                 Progress = Console.IsErrorRedirected ? null : progress => Console.Error.WriteLine($"finetune: {progress}"),
                 ProjectDirectory = projectDirectory,
+                ProjectFile = projectFile,
                 OutputDirectory = scratch ?? Path.GetFullPath(r.GetValue(outputDirectory) ?? Path.Combine("bin", "finetune")),
                 DatasetName = r.GetValue(name) ?? new DirectoryInfo(projectDirectory).Name,
                 BaseModel = Get("--base-model"),
@@ -177,10 +190,17 @@ public static class CompileCommands
                 }
             }
 
+            // The canonical form MSBuild prints, project suffix included, so the same problem matcher reads both.
+            var locator = projectFile is null ? null : new ProjectFileLocator(projectFile);
+            var fallback = settings.Sources.Count > 0 ? settings.Sources[0].Path : null;
+            var suffix = $" [{projectFile ?? projectDirectory}]";
             var diagnostics = new DiagnosticCollector(
                 new DiagnosticPolicy(Get("--no-warn"), Get("--warn-as-error"), null, r.GetValue(warnAsErrors)),
-                d => (d.Severity == DiagnosticSeverity.Info ? null : output)?.WriteLine(d.ToString()),
-                r.GetValue(maxDiagnostics));
+                d => (d.Severity == DiagnosticSeverity.Info ? null : output)?.WriteLine(d.ToString() + suffix),
+                r.GetValue(maxDiagnostics))
+            {
+                Placement = d => locator?.Place(d) ?? Unplaced(d, fallback),
+            };
             var compileOptions = settings.ToOptions(diagnostics);
             if (compileOptions is null)
             {
@@ -209,4 +229,17 @@ public static class CompileCommands
             }
         }
     }
+
+    /// <summary>The one *.proj or *.csproj in <paramref name="directory"/>, if there is exactly one.</summary>
+    public static string? FindProjectFile(string directory)
+    {
+        var projects = Directory.EnumerateFiles(directory, "*.proj").Concat(Directory.EnumerateFiles(directory, "*.csproj")).ToList();
+        return projects.Count == 1 ? projects[0] : null;
+    }
+
+    /// <summary>Without a project file, a finding without a line points at the first source's first line.</summary>
+    private static Diagnostic Unplaced(Diagnostic diagnostic, string? firstSource)
+        => diagnostic.File is not null ? diagnostic with { Line = Math.Max(1, diagnostic.Line), Column = Math.Max(1, diagnostic.Column) }
+            : firstSource is not null ? diagnostic with { File = firstSource, Line = 1, Column = 1 }
+            : diagnostic;
 }

@@ -5,6 +5,7 @@ using FineTune.Build.Diagnostics;
 
 var root = new RootCommand("finetune: compile and check fine-tuning datasets, and follow their training jobs.");
 CompileCommands.AddTo(root, Console.Out, Console.Error);
+DiffCommand.AddTo(root, Console.Out, Console.Error);
 TrainingCommands.AddTo(root, Console.Out, Console.Error, Environment.GetEnvironmentVariable);
 EvaluationCommands.AddTo(root, Console.Out, Console.Error, Environment.GetEnvironmentVariable);
 try

@@ -70,6 +70,7 @@ public sealed class DatasetCompiler
             MaxExampleTokens = model.MaxExampleTokens,
             ValidationFraction = plan.ValidationFraction,
             SplitSeed = _options.SplitSeed,
+            ProjectFile = _options.ProjectFile,
             BaseDirectory = _options.ProjectDirectory ?? Path.GetDirectoryName(_options.ProjectFile) ?? _options.OutputDirectory,
         };
         var figures = new DatasetReportBuilder(report, label => TokenCounter.ForCurrentThread(model.Tokenizer).CountTokens(label));

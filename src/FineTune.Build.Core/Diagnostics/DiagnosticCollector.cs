@@ -37,6 +37,17 @@ public sealed class DiagnosticCollector
 
     public bool HasErrors => ErrorCount > 0;
 
+    /// <summary>
+    /// Gives a diagnostic without a line its place before it is kept or forwarded (the project task and the CLI
+    /// use <see cref="ProjectFileLocator.Place"/>), so the log, the reports and the problem matcher see one location.
+    /// </summary>
+    public Func<Diagnostic, Diagnostic>? Placement { get; init; }
+
+    /// <summary>Errors and warnings per file, counted as reported (past <see cref="MaxKept"/> too).</summary>
+    public IReadOnlyDictionary<string, (int Errors, int Warnings)> CountsByFile => _byFile;
+
+    private readonly Dictionary<string, (int Errors, int Warnings)> _byFile = new(StringComparer.Ordinal);
+
     /// <summary>Reports <paramref name="descriptor"/> at <paramref name="location"/>, its message format filled in with
     /// <paramref name="messageArgs"/>.</summary>
     public void Report(DiagnosticDescriptor descriptor, Location location, params object?[] messageArgs)
@@ -58,6 +69,11 @@ public sealed class DiagnosticCollector
         }
 
         var diagnostic = new Diagnostic(code, severity, file, line, column, message);
+        if (Placement is not null && (line <= 0 || file is null))
+        {
+            diagnostic = Placement(diagnostic);
+        }
+
         bool forward;
         lock (_gate)
         {
@@ -70,13 +86,19 @@ public sealed class DiagnosticCollector
                 WarningCount++;
             }
 
+            if (diagnostic.File is { } counted && severity is DiagnosticSeverity.Error or DiagnosticSeverity.Warning)
+            {
+                var (errors, warnings) = _byFile.GetValueOrDefault(counted);
+                _byFile[counted] = severity == DiagnosticSeverity.Error ? (errors + 1, warnings) : (errors, warnings + 1);
+            }
+
             if (_kept.Count < MaxKept)
             {
                 _kept.Add(diagnostic);
             }
 
-            var counted = ErrorCount + WarningCount;
-            forward = severity == DiagnosticSeverity.Info || counted <= MaxReported;
+            var total = ErrorCount + WarningCount;
+            forward = severity == DiagnosticSeverity.Info || total <= MaxReported;
             if (!forward)
             {
                 NotReportedCount++;

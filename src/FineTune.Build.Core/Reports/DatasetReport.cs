@@ -68,6 +68,9 @@ public sealed class DatasetReport
 
     public int DiagnosticsNotShown { get; set; }
 
+    /// <summary>The project file (where project-level findings without a place point), when there is one.</summary>
+    public string? ProjectFile { get; set; }
+
     /// <summary>Folder the report's paths are relative to.</summary>
     public required string BaseDirectory { get; init; }
 

@@ -77,21 +77,22 @@ public sealed class DatasetReportBuilder
         Report.ErrorCount = diagnostics.ErrorCount;
         Report.WarningCount = diagnostics.WarningCount;
         Report.DiagnosticsNotShown = diagnostics.NotReportedCount;
+        // Per-source figures come from the collector's counts, not the kept list, so they agree with the totals
+        // past the cap.
+        var byRelative = new Dictionary<string, (int Errors, int Warnings)>(StringComparer.Ordinal);
+        foreach (var (file, counts) in diagnostics.CountsByFile)
+        {
+            var key = Report.Relative(file);
+            var (errors, warnings) = byRelative.GetValueOrDefault(key);
+            byRelative[key] = (errors + counts.Errors, warnings + counts.Warnings);
+        }
+
         foreach (var source in Report.Sources)
         {
-            foreach (var d in diagnostics.Diagnostics)
+            if (byRelative.TryGetValue(source.Path, out var counts))
             {
-                if (d.File is not null && Report.Relative(d.File) == source.Path)
-                {
-                    if (d.Severity == DiagnosticSeverity.Error)
-                    {
-                        source.Errors++;
-                    }
-                    else if (d.Severity == DiagnosticSeverity.Warning)
-                    {
-                        source.Warnings++;
-                    }
-                }
+                source.Errors = counts.Errors;
+                source.Warnings = counts.Warnings;
             }
         }
     }

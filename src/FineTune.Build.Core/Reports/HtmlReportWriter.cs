@@ -55,7 +55,7 @@ public static partial class HtmlReportWriter
             html.Append("<section><h2>Class balance</h2>\n").Append(ClassBars(report)).Append("</section>\n");
         }
 
-        html.Append("<section><h2>Sources</h2>\n<table>\n<thead><tr><th>Source</th><th class=\"n\">Examples</th><th class=\"n\">Train</th><th class=\"n\">Validation</th><th class=\"n\">Tokens</th><th class=\"n\">Errors</th><th class=\"n\">Warnings</th></tr></thead>\n<tbody>\n");
+        html.Append("<section><h2>Sources</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th>Source</th><th class=\"n\">Examples</th><th class=\"n\">Train</th><th class=\"n\">Validation</th><th class=\"n\">Tokens</th><th class=\"n\">Errors</th><th class=\"n\">Warnings</th></tr></thead>\n<tbody>\n");
         foreach (var source in report.Sources)
         {
             html.Append("<tr><td><code>").Append(E(source.Path)).Append("</code></td>")
@@ -64,17 +64,17 @@ public static partial class HtmlReportWriter
                 .Append("<td class=\"n").Append(source.Warnings > 0 ? " warn" : "").Append("\">").Append(N(source.Warnings)).Append("</td></tr>\n");
         }
 
-        html.Append("</tbody>\n</table>\n</section>\n");
+        html.Append("</tbody>\n</table></div>\n</section>\n");
 
         html.Append("<section><h2>Violations</h2>\n");
-        var shown = report.Diagnostics.Where(d => d.Severity is DiagnosticSeverity.Error or DiagnosticSeverity.Warning).ToList();
+        var shown = SummaryWriter.Sorted(report.Diagnostics).Where(d => d.Severity is DiagnosticSeverity.Error or DiagnosticSeverity.Warning).ToList();
         if (shown.Count == 0)
         {
             html.Append("<p class=\"none\">No errors or warnings.</p>\n");
         }
         else
         {
-            html.Append("<table>\n<thead><tr><th>Code</th><th>Level</th><th>Where</th><th>What to change</th></tr></thead>\n<tbody>\n");
+            html.Append("<table class=\"violations\">\n<thead><tr><th>Code</th><th>Level</th><th>Where</th><th>What to change</th></tr></thead>\n<tbody>\n");
             foreach (var d in shown)
             {
                 var where = d.File is null ? "" : report.Relative(d.File) + (d.Line > 0 ? $"({d.Line},{d.Column})" : "");
@@ -84,7 +84,7 @@ public static partial class HtmlReportWriter
             }
 
             html.Append("</tbody>\n</table>\n");
-            if (report.Diagnostics.Count < report.ErrorCount + report.WarningCount)
+            if (shown.Count < report.ErrorCount + report.WarningCount)
             {
                 html.Append("<p class=\"none\">").Append(N(report.ErrorCount + report.WarningCount - shown.Count)).Append(" more not listed.</p>\n");
             }
@@ -219,6 +219,14 @@ public static partial class HtmlReportWriter
         .err { color: var(--err); font-weight: 600; } .warn { color: var(--warn); font-weight: 600; }
         .none { color: var(--muted); } code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
         footer { color: var(--muted); font-size: 12px; margin: 18px 0; }
+        .scroll { overflow-x: auto; } td { overflow-wrap: anywhere; } code { overflow-wrap: anywhere; word-break: break-word; }
+        @media (max-width: 600px) {
+          main { padding: 10px; } header h1 { font-size: 21px; } section { padding: 10px; }
+          .cards { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 8px; } .card .v { font-size: 19px; }
+          th, td { padding: 4px 5px; } table { font-size: 12px; }
+          .violations thead { display: none; } .violations tr { display: block; border-bottom: 1px solid var(--line); padding: 4px 0; }
+          .violations td { display: inline; border: 0; padding: 2px 4px; } .violations td:last-child { display: block; }
+        }
 
         """;
 }

@@ -13,6 +13,7 @@ public static class SarifWriter
     {
         var root = RepositoryRoot(report.BaseDirectory);
         var rules = report.Diagnostics.Select(d => d.Code).Distinct().Order(StringComparer.Ordinal).ToList();
+        var occurrences = new Dictionary<string, int>(StringComparer.Ordinal);
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, ReportWriters.JsonOptions))
         {
@@ -25,6 +26,7 @@ public static class SarifWriter
             json.WriteStartObject("driver");
             json.WriteString("name", "FineTune.Build");
             json.WriteString("semanticVersion", ReportWriters.ToolVersion);
+            json.WriteString("informationUri", InformationUri);
             json.WriteStartArray("rules");
             foreach (var code in rules)
             {
@@ -41,6 +43,7 @@ public static class SarifWriter
                 json.WriteString("helpUri", descriptor?.HelpLink ?? DiagnosticDescriptor.HelpLinkFor(code));
                 json.WriteStartObject("help");
                 json.WriteString("text", $"See docs/rules.md#{code.ToLowerInvariant()} in FineTune.Build for a violating example and the fix.");
+                json.WriteString("markdown", $"[{code}]({descriptor?.HelpLink ?? DiagnosticDescriptor.HelpLinkFor(code)}): {descriptor?.Title ?? code}. docs/rules.md has a violating example and the fix.");
                 json.WriteEndObject();
                 json.WriteStartObject("defaultConfiguration");
                 json.WriteString("level", ReportWriters.Level(descriptor?.DefaultSeverity ?? DiagnosticSeverity.Warning));
@@ -50,6 +53,11 @@ public static class SarifWriter
 
             json.WriteEndArray();
             json.WriteEndObject();
+            json.WriteEndObject();
+
+            // One category per dataset, so code scanning keeps each project's alerts apart when several upload.
+            json.WriteStartObject("automationDetails");
+            json.WriteString("id", $"FineTune.Build/{report.Dataset}/");
             json.WriteEndObject();
 
             json.WriteStartArray("results");
@@ -62,32 +70,44 @@ public static class SarifWriter
                 json.WriteStartObject("message");
                 json.WriteString("text", d.Message);
                 json.WriteEndObject();
-                if (d.File is not null)
+                // Every result has a region (a finding without a line is on the first line) and a fingerprint
+                // that survives unrelated edits: code, file and message, not the line.
+                var file = d.File ?? report.ProjectFile;
+                var uri = file is null ? null : Uri.EscapeDataString(Path.GetRelativePath(root, file).Replace('\\', '/')).Replace("%2F", "/");
+                if (uri is not null)
                 {
                     json.WriteStartArray("locations");
                     json.WriteStartObject();
                     json.WriteStartObject("physicalLocation");
                     json.WriteStartObject("artifactLocation");
-                    json.WriteString("uri", Uri.EscapeDataString(Path.GetRelativePath(root, d.File).Replace('\\', '/')).Replace("%2F", "/"));
+                    json.WriteString("uri", uri);
                     json.WriteString("uriBaseId", "%SRCROOT%");
                     json.WriteEndObject();
-                    if (d.Line > 0)
-                    {
-                        json.WriteStartObject("region");
-                        json.WriteNumber("startLine", d.Line);
-                        json.WriteNumber("startColumn", Math.Max(1, d.Column));
-                        json.WriteEndObject();
-                    }
-
+                    json.WriteStartObject("region");
+                    json.WriteNumber("startLine", Math.Max(1, d.Line));
+                    json.WriteNumber("startColumn", Math.Max(1, d.Column));
+                    json.WriteEndObject();
                     json.WriteEndObject();
                     json.WriteEndObject();
                     json.WriteEndArray();
                 }
 
+                json.WriteStartObject("partialFingerprints");
+                json.WriteString("primaryLocationLineHash/v1", Fingerprint(d.Code, uri, d.Message, occurrences));
+                json.WriteEndObject();
                 json.WriteEndObject();
             }
 
             json.WriteEndArray();
+            // %SRCROOT% is declared without its machine path, so the file stays byte-identical in any checkout;
+            // code scanning resolves artifact URIs against the repository root itself.
+            json.WriteStartObject("originalUriBaseIds");
+            json.WriteStartObject("%SRCROOT%");
+            json.WriteStartObject("description");
+            json.WriteString("text", "The repository root (the nearest folder with .git above the project).");
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.WriteEndObject();
             json.WriteString("columnKind", "utf16CodeUnits");
             json.WriteEndObject();
             json.WriteEndArray();
@@ -96,6 +116,22 @@ public static class SarifWriter
 
         buffer.WriteByte((byte)'\n');
         return buffer.ToArray();
+    }
+
+    /// <summary>Where code scanning links the tool's name.</summary>
+    public const string InformationUri = "https://github.com/FineTune-Build/FineTune.Build";
+
+    /// <summary>
+    /// A stable fingerprint of a finding: SHA-256 of code, file and message (with the n-th repeat of the same three
+    /// numbered), so moving an example up or down does not open a new alert, and identical findings stay distinct.
+    /// </summary>
+    public static string Fingerprint(string code, string? uri, string message, Dictionary<string, int> occurrences)
+    {
+        var key = code + "\n" + uri + "\n" + message;
+        var n = occurrences.GetValueOrDefault(key);
+        occurrences[key] = n + 1;
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key + "\n" + n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return Convert.ToHexString(hash, 0, 16).ToLowerInvariant() + ":" + (n + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>The nearest folder above <paramref name="directory"/> holding .git, else the folder itself.</summary>

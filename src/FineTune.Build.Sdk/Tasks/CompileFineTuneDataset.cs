@@ -88,6 +88,9 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
     /// <summary>FineTuneSecretAllow items: the fingerprint an FT6004 message printed, with Reason metadata.</summary>
     public ITaskItem[] SecretAllowances { get; set; } = [];
 
+    /// <summary>FineTuneStepSummaryFile (default $GITHUB_STEP_SUMMARY): the compile appends &lt;name&gt;.summary.md to it.</summary>
+    public string? StepSummaryFile { get; set; }
+
     /// <summary>The files written: train and (when the split has one) validation, with Kind metadata.</summary>
     [Output]
     public ITaskItem[] OutputFiles { get; set; } = [];
@@ -107,10 +110,16 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
     private bool ExecuteCore()
     {
         var maxDiagnostics = ParseInt(MaxDiagnostics, 100);
+        // Project-level findings go to the element the fix changes (ProjectFileLocator), so every error and warning
+        // prints as file(line,col) and the problem matcher turns it into an annotation.
+        var locator = string.IsNullOrWhiteSpace(ProjectFile) ? null : new ProjectFileLocator(ProjectFile);
         var diagnostics = new DiagnosticCollector(
             new DiagnosticPolicy(NoWarn, WarningsAsErrors, WarningsNotAsErrors, TreatWarningsAsErrors),
             diagnostic => Log.Log(diagnostic),
-            maxDiagnostics);
+            maxDiagnostics)
+        {
+            Placement = locator is null ? null : locator.Place,
+        };
 
         var options = CreateOptions(diagnostics);
         if (options is null)
@@ -134,12 +143,13 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Malformed input is always a located diagnostic; reaching here is a bug. Outputs were not replaced.
-            Log.LogError(null, DiagnosticCodes.InternalError.Code, null, DiagnosticCodes.InternalError.HelpLink, ProjectFile, 0, 0, 0, 0,
+            Log.LogError(null, DiagnosticCodes.InternalError.Code, null, DiagnosticCodes.InternalError.HelpLink, ProjectFile, locator is null ? 0 : 1, locator is null ? 0 : 1, 0, 0,
                 $"FineTune.Build failed unexpectedly ({ex.GetType().Name}: {ex.Message}). Please report it with the stack trace (build with -v:d).");
             Log.LogMessage(MessageImportance.Low, ex.ToString());
             return false;
         }
 
+        AppendStepSummary();
         if (diagnostics.NotReportedCount > 0)
         {
             Log.LogMessage(null, DiagnosticCodes.DiagnosticsCapped.Code, null, null, 0, 0, 0, 0, MessageImportance.High,
@@ -181,6 +191,25 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
     /// <summary>The FT0006 message: what could not be written, why, and what to do.</summary>
     internal static string OutputFailureMessage(Exception ex) =>
         $"{ex.Message} Check that the output folders (OutputPath, IntermediateOutputPath) are writable, that the disk has room, and that no file or folder stands in the way of an output; then build again.";
+
+    /// <summary>Appends the reviewer's summary to the CI step summary (pass or fail: a failure is when it matters).</summary>
+    private void AppendStepSummary()
+    {
+        var summary = Path.Combine(OutputDirectory, DatasetName + ".summary.md");
+        if (string.IsNullOrWhiteSpace(StepSummaryFile) || !File.Exists(summary))
+        {
+            return;
+        }
+
+        try
+        {
+            File.AppendAllText(StepSummaryFile, File.ReadAllText(summary) + "\n");
+        }
+        catch (IOException ex)
+        {
+            Log.LogMessage(MessageImportance.High, $"{DatasetName}: could not append the summary to {StepSummaryFile}: {ex.Message}");
+        }
+    }
 
     private CompileOptions? CreateOptions(DiagnosticCollector diagnostics)
     {

@@ -74,9 +74,15 @@ public sealed class TrainFineTuneModel : Microsoft.Build.Utilities.Task, ICancel
         // Errors without a source location point at the user's project, not at the SDK's targets file.
         var projectFile = string.IsNullOrWhiteSpace(ProjectFile) ? BuildEngine?.ProjectFileOfTaskNode : ProjectFile;
         var log = new MSBuildTrainingLog(Log);
+        // Training errors without a line (an API failure, a missing key) point at the project's first line, or at
+        // <FineTuneBaseModel> for a model finding, so they match the problem matcher and become annotations.
+        var locator = string.IsNullOrWhiteSpace(projectFile) ? null : new ProjectFileLocator(projectFile);
         var diagnostics = new DiagnosticCollector(
             new DiagnosticPolicy(NoWarn, WarningsAsErrors, WarningsNotAsErrors, TreatWarningsAsErrors),
-            diagnostic => Log.Log(diagnostic, projectFile));
+            diagnostic => Log.Log(diagnostic, projectFile))
+        {
+            Placement = locator is null ? null : locator.Place,
+        };
         TrainingRequest request;
         try
         {

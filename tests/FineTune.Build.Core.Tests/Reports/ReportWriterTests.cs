@@ -231,7 +231,28 @@ public sealed class ReportWriterTests
         Assert.AreEqual(("FT4030", 0, "warning"), (project.GetProperty("ruleId").GetString(), project.GetProperty("ruleIndex").GetInt32(), project.GetProperty("level").GetString()));
         var projectLocation = project.GetProperty("locations")[0].GetProperty("physicalLocation");
         Assert.AreEqual("proj/ads.ftproj", projectLocation.GetProperty("artifactLocation").GetProperty("uri").GetString());
-        Assert.IsFalse(projectLocation.TryGetProperty("region", out _), "a finding without a line has no region");
+        Assert.AreEqual((1, 1), (projectLocation.GetProperty("region").GetProperty("startLine").GetInt32(), projectLocation.GetProperty("region").GetProperty("startColumn").GetInt32()), "a finding without a line is on the first line");
+
+        // What code scanning needs: informationUri, the %SRCROOT% base, and a fingerprint per result.
+        Assert.AreEqual(SarifWriter.InformationUri, driver.GetProperty("informationUri").GetString());
+        var srcRoot = runs[0].GetProperty("originalUriBaseIds").GetProperty("%SRCROOT%");
+        StringAssert.Contains(srcRoot.GetProperty("description").GetProperty("text").GetString(), "repository root");
+        Assert.IsFalse(srcRoot.TryGetProperty("uri", out _), "no machine path: the SARIF is byte-identical in any checkout");
+        var fingerprints = results.Select(r => r.GetProperty("partialFingerprints").GetProperty("primaryLocationLineHash/v1").GetString()).ToList();
+        Assert.AreEqual(2, fingerprints.Distinct().Count());
+    }
+
+    [TestMethod]
+    public void Sarif_Fingerprints_SurviveMovingTheExample_AndTellRepeatsApart()
+    {
+        var occurrences = new Dictionary<string, int>();
+        var first = SarifWriter.Fingerprint("FT6001", "a.yaml", "duplicate of a.yaml(3,3)", occurrences);
+        var repeat = SarifWriter.Fingerprint("FT6001", "a.yaml", "duplicate of a.yaml(3,3)", occurrences);
+        var again = SarifWriter.Fingerprint("FT6001", "a.yaml", "duplicate of a.yaml(3,3)", []);
+
+        Assert.AreNotEqual(first, repeat);
+        Assert.AreEqual(first, again, "the same finding in another build (any line) has the same fingerprint");
+        StringAssert.EndsWith(repeat, ":2");
     }
 
     [TestMethod]
