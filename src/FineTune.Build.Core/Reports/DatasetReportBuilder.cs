@@ -76,7 +76,7 @@ public sealed class DatasetReportBuilder
         Report.Diagnostics = diagnostics.Diagnostics;
         Report.ErrorCount = diagnostics.ErrorCount;
         Report.WarningCount = diagnostics.WarningCount;
-        Report.DiagnosticsNotShown = diagnostics.NotReportedCount;
+        Report.DiagnosticsNotShown = Math.Max(diagnostics.NotReportedCount, diagnostics.NotKeptCount);
         foreach (var source in Report.Sources)
         {
             foreach (var d in diagnostics.Diagnostics)
