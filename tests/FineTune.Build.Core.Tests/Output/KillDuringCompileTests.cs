@@ -20,7 +20,7 @@ public sealed class KillDuringCompileTests
     public void KillAtRandomPoints_LeavesNoStampOrACompleteSet_AndTheNextCompileCompletesIt()
     {
         using var folder = new TempFolder();
-        var source = folder.Write("src/data.jsonl", Dataset(30_000));
+        var source = folder.Write("src/data.jsonl", Dataset(12_000));
         var output = Path.Combine(folder.Path, "bin");
         var intermediate = Path.Combine(folder.Path, "obj");
         var stamp = CompletionStamp.PathFor(intermediate, "ds");
