@@ -14,7 +14,7 @@ public sealed class DiagnosticCollector
     private readonly object _gate = new();
 
     /// <summary>The most diagnostics ever kept for the report, whatever the caps asked for.</summary>
-    public const int KeptLimit = 100_000;
+    public const int KeptLimit = 10_000;
 
     public DiagnosticCollector(DiagnosticPolicy? policy = null, Action<Diagnostic>? sink = null, int maxReported = 100, int maxKept = 10_000)
     {
