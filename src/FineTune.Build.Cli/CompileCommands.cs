@@ -53,6 +53,7 @@ public static class CompileCommands
         }.ToDictionary(o => o.Name, o => new Option<string?>(o.Name) { Description = o.Description });
         var name = new Option<string?>("--name", "-n") { Description = "FineTuneDatasetName (default: the folder's name)." };
         var outputDirectory = new Option<string?>("--output", "-o") { Description = "Output folder (default: ./bin/finetune)." };
+        var intermediateDirectory = new Option<string?>("--intermediate") { Description = "Folder for the source maps and the completion stamp, as obj/ (default: the output folder, no source maps)." };
         var warnAsErrors = new Option<bool>("--warnaserror") { Description = "TreatWarningsAsErrors." };
         var allowSecret = new Option<string[]>("--allow-secret")
         {
@@ -83,6 +84,7 @@ public static class CompileCommands
             if (write)
             {
                 c.Options.Add(outputDirectory);
+                c.Options.Add(intermediateDirectory);
             }
 
             c.SetAction(r => Guarded(r, write));
@@ -134,6 +136,7 @@ public static class CompileCommands
                 ProjectDirectory = projectDirectory,
                 ProjectFile = projectFile,
                 OutputDirectory = scratch ?? Path.GetFullPath(r.GetValue(outputDirectory) ?? Path.Combine("bin", "finetune")),
+                IntermediateDirectory = scratch is null && r.GetValue(intermediateDirectory) is { } intermediate ? Path.GetFullPath(intermediate) : null,
                 DatasetName = r.GetValue(name) ?? new DirectoryInfo(projectDirectory).Name,
                 BaseModel = Get("--base-model"),
                 Format = Get("--format"),

@@ -68,7 +68,7 @@ public sealed class ExtensionPointTests
     }
 
     [TestMethod]
-    public void Incrementality_InputsAreSourcesSettingsAndTheSdk_OutputIsTheTrainFile()
+    public void Incrementality_InputsAreSourcesSettingsAndTheSdk_OutputsAreTheTrainFileAndTheCompletionStamp()
     {
         using var project = new SdkProject("ads");
         project.WriteProject("<PropertyGroup><FineTuneModelCatalog>catalog.json</FineTuneModelCatalog></PropertyGroup>");
@@ -83,7 +83,7 @@ public sealed class ExtensionPointTests
         // MSBuildAllProjects holds the newest imported file (here the project, written last): an SDK update or an
         // edited project or Directory.Build.* file recompiles.
         CollectionAssert.IsSubsetOf(new[] { "ads.csv", "b.yaml", "ads.finetune.inputs", "FineTune.Build.Tasks.dll", "catalog.json", "ads.proj" }, inputs);
-        Assert.AreEqual(Path.Combine(project.Directory, "bin", "Debug", "ads.train.jsonl"), outputs);
+        Assert.AreEqual(Path.Combine(project.Directory, "bin", "Debug", "ads.train.jsonl") + ";" + Path.Combine(project.Directory, "obj", "Debug", "ads.finetune.complete"), outputs);
     }
 
     [TestMethod]

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using FineTune.Build.Diagnostics;
 using FineTune.Build.Examples;
+using FineTune.Build.Output;
 using FineTune.Build.Reports;
 using FineTune.Build.Rules;
 using FineTune.Build.Tokens;
@@ -15,7 +16,7 @@ namespace FineTune.Build.Compilation;
 /// order the dataset rules (<see cref="DatasetRuleSet"/>), the writer (<see cref="WriteStage"/>) and the report's
 /// figures (<see cref="DatasetReportBuilder"/>). Examples stream through in batches, so memory is bounded by the
 /// batch, not the dataset. Outputs are moved into place only when the compile has no error; the reports are
-/// written either way.
+/// written either way. A <see cref="CompletionStamp"/> removed first and written last marks the set complete.
 /// </summary>
 public sealed class DatasetCompiler
 {
@@ -83,6 +84,9 @@ public sealed class DatasetCompiler
         var split = new SplitStage(new SplitAssigner(plan.ValidationFraction, _options.SplitSeed));
         var datasetRules = new DatasetRuleSet(new DatasetRuleContext(
             _diagnostics, plan.IsClassification, report, model.MinExamples > 0 ? model.MinExamples : 10, _options.ProjectFile));
+        // The stamp goes before anything is written and comes back after everything, so a kill leaves no stamp.
+        var stamp = new CompletionStamp(_options.OutputDirectory, _options.IntermediateDirectory, _options.DatasetName);
+        stamp.Begin();
         using var write = new WriteStage(TrainPath, ValidationPath, SourceMapPath("train"), SourceMapPath("validation"));
 
         // Workers are lent out and taken back, so each tokenizer stays warm (its cache of words) across batches
@@ -142,6 +146,11 @@ public sealed class DatasetCompiler
         if (_options.WriteReports)
         {
             ReportWriters.WriteAll(report, OutputPath("report.json"), OutputPath("report.html"), OutputPath("sarif"));
+        }
+
+        if (succeeded)
+        {
+            stamp.Complete(report.Outputs);
         }
 
         return new CompileResult

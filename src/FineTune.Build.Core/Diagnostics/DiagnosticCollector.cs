@@ -3,7 +3,9 @@ namespace FineTune.Build.Diagnostics;
 /// <summary>
 /// Receives every diagnostic of a compile, applies the severity policy, forwards the first
 /// <see cref="MaxReported"/> warnings and errors to the sink (the build log) and counts the rest, so one build
-/// reports every violation without flooding the log. Keeps a bounded list for the report.
+/// reports every violation without flooding the log. Keeps a bounded list for the report: at most
+/// <see cref="KeptLimit"/> even when the log cap is off (<c>FineTuneMaxDiagnostics=0</c>), so a million bad lines
+/// cost counts, not a million diagnostics held in memory and written to every report.
 /// </summary>
 public sealed class DiagnosticCollector
 {
@@ -11,12 +13,15 @@ public sealed class DiagnosticCollector
     private readonly List<Diagnostic> _kept = [];
     private readonly object _gate = new();
 
+    /// <summary>The most diagnostics ever kept for the report, whatever the caps asked for.</summary>
+    public const int KeptLimit = 10_000;
+
     public DiagnosticCollector(DiagnosticPolicy? policy = null, Action<Diagnostic>? sink = null, int maxReported = 100, int maxKept = 10_000)
     {
         Policy = policy ?? DiagnosticPolicy.Default;
         _sink = sink;
         MaxReported = maxReported <= 0 ? int.MaxValue : maxReported;
-        MaxKept = Math.Max(maxKept, MaxReported);
+        MaxKept = Math.Min(Math.Max(maxKept, MaxReported), KeptLimit);
     }
 
     public DiagnosticPolicy Policy { get; }
@@ -34,6 +39,9 @@ public sealed class DiagnosticCollector
 
     /// <summary>Diagnostics kept for the report, in the order reported (at most <see cref="MaxKept"/>).</summary>
     public IReadOnlyList<Diagnostic> Diagnostics => _kept;
+
+    /// <summary>Diagnostics (of any severity) counted but not kept for the report, beyond <see cref="MaxKept"/>.</summary>
+    public int NotKeptCount { get; private set; }
 
     public bool HasErrors => ErrorCount > 0;
 
@@ -95,6 +103,10 @@ public sealed class DiagnosticCollector
             if (_kept.Count < MaxKept)
             {
                 _kept.Add(diagnostic);
+            }
+            else
+            {
+                NotKeptCount++;
             }
 
             var total = ErrorCount + WarningCount;

@@ -76,7 +76,7 @@ public sealed class DatasetReportBuilder
         Report.Diagnostics = diagnostics.Diagnostics;
         Report.ErrorCount = diagnostics.ErrorCount;
         Report.WarningCount = diagnostics.WarningCount;
-        Report.DiagnosticsNotShown = diagnostics.NotReportedCount;
+        Report.DiagnosticsNotShown = Math.Max(diagnostics.NotReportedCount, diagnostics.NotKeptCount);
         // Per-source figures come from the collector's counts, not the kept list, so they agree with the totals
         // past the cap.
         var byRelative = new Dictionary<string, (int Errors, int Warnings)>(StringComparer.Ordinal);

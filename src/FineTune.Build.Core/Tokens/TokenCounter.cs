@@ -177,6 +177,45 @@ public sealed partial class TokenCounter
         return (at, length);
     }
 
+    /// <summary>
+    /// Number of tokens in <paramref name="text"/> when it is at most <paramref name="maxTokens"/> (the same count as
+    /// <see cref="CountTokens(ReadOnlySpan{char})"/>); otherwise <paramref name="maxTokens"/> + 1, found without
+    /// encoding the rest of the text, so the time is bounded by the limit, not the length.
+    /// </summary>
+    public int CountTokens(ReadOnlySpan<char> text, int maxTokens)
+    {
+        var total = 0;
+        while (!text.IsEmpty)
+        {
+            var cut = FindLongRunCut(text);
+            var piece = cut < 0 ? text : text[..cut];
+            text = cut < 0 ? [] : text[cut..];
+            var remaining = maxTokens - total;
+
+            // A token is at least one UTF-8 byte, so a piece of no more bytes than the budget is simply counted.
+            if (piece.Length * 3 <= remaining)
+            {
+                total += _tokenizer.CountTokens(piece);
+                continue;
+            }
+
+            if (remaining <= 0)
+            {
+                return maxTokens + 1;
+            }
+
+            var end = _tokenizer.GetIndexByTokenCount(piece, remaining, out var normalized, out var count);
+            if (end < (normalized?.Length ?? piece.Length))
+            {
+                return maxTokens + 1;
+            }
+
+            total += count;
+        }
+
+        return total;
+    }
+
     /// <summary>Runs of one character class longer than this are counted in pieces.</summary>
     internal const int LongRun = 256;
 

@@ -63,7 +63,7 @@ public sealed class DatasetCompilerTests
         Assert.AreEqual(folder.File("bin/ads.train.jsonl"), result.TrainPath);
         Assert.IsNull(result.ValidationPath);
         Assert.AreEqual("ads.train.jsonl", Files(folder, "bin"));
-        Assert.AreEqual("ads.train.sourcemap.tsv", Files(folder, "obj"));
+        Assert.AreEqual("ads.finetune.complete,ads.train.sourcemap.tsv", Files(folder, "obj"));
         CollectionAssert.AreEqual(new[] { result.TrainPath }, result.OutputFiles.ToArray());
     }
 
@@ -123,7 +123,7 @@ public sealed class DatasetCompilerTests
         Assert.AreEqual((1, 1), (first.TrainCount, first.ValidationCount));
         Assert.AreEqual(folder.File("bin/ads.validation.jsonl"), first.ValidationPath);
         Assert.AreEqual("{\"prompt\": \"q2\\n\\n###\\n\\n\", \"completion\": \" a2 END\"}\n", Text(first.ValidationPath!));
-        Assert.AreEqual("ads.train.sourcemap.tsv,ads.validation.sourcemap.tsv", Files(folder, "obj"));
+        Assert.AreEqual("ads.finetune.complete,ads.train.sourcemap.tsv,ads.validation.sourcemap.tsv", Files(folder, "obj"));
 
         folder.Write("ads.yaml", "- prompt: q1\n  completion: a1\n- prompt: q2\n  completion: a2\n");
         var (second, _) = Compile(folder, [new SourceFile(yaml)]);
@@ -131,7 +131,7 @@ public sealed class DatasetCompilerTests
         Assert.IsTrue(second.Succeeded);
         Assert.IsNull(second.ValidationPath);
         Assert.AreEqual("ads.train.jsonl", Files(folder, "bin"));
-        Assert.AreEqual("ads.train.sourcemap.tsv", Files(folder, "obj"));
+        Assert.AreEqual("ads.finetune.complete,ads.train.sourcemap.tsv", Files(folder, "obj"));
     }
 
     [TestMethod]
