@@ -110,22 +110,25 @@ public sealed class RuleTests
         tooFew.WriteFile("a.jsonl", Lines(Enumerable.Range(0, 5).Select(i => Completion($"Q{i}", $"A{i}"))));
         var few = tooFew.Build();
         Assert.AreNotEqual(0, few.ExitCode);
-        Assert.IsTrue(TestProject.Diagnostics(few).Count == 0, "project-level diagnostics have no line");
-        StringAssert.Contains(few.Output, "few.proj : error FT4031");
-        StringAssert.Contains(few.Output, "few.proj : warning FT4030");
+        // Project-level findings point at the project's first line, so the problem matcher annotates them too.
+        CollectionAssert.IsSubsetOf(
+            new[] { ("few.proj", 1, 1, "error", "FT4031"), ("few.proj", 1, 1, "warning", "FT4030") },
+            Found(few).ToList(),
+            few.Output);
 
         var retired = TestProject.Create("retired", "<FineTuneBaseModel>davinci</FineTuneBaseModel>");
         retired.AddPadding();
         var davinci = retired.Build();
         Assert.AreNotEqual(0, davinci.ExitCode);
-        StringAssert.Contains(davinci.Output, "retired.proj : error FT4003");
+        // A model finding points at the <FineTuneBaseModel> element the fix changes.
+        CollectionAssert.Contains(Found(davinci).ToList(), ("retired.proj", 3, 1, "error", "FT4003"), davinci.Output);
         StringAssert.Contains(davinci.Output, "davinci-002");
 
         var unknown = TestProject.Create("unknown", "<FineTuneBaseModel>my-own-model</FineTuneBaseModel><FineTuneFormat>completion</FineTuneFormat><NoWarn>FT4030</NoWarn>");
         unknown.AddPadding();
         var own = unknown.Build();
         Assert.AreEqual(0, own.ExitCode, own.ToString());
-        StringAssert.Contains(own.Output, "unknown.proj : warning FT4001");
+        CollectionAssert.Contains(Found(own).ToList(), ("unknown.proj", 3, 1, "warning", "FT4001"), own.Output);
         StringAssert.Contains(own.Output, "the catalog's fallback (o200k_base, 65536 tokens per example)");
 
         var borrowed = unknown.Build("-p:FineTuneModelFallback=babbage-002");
@@ -135,7 +138,7 @@ public sealed class RuleTests
         var mismatch = TestProject.Create("mismatch", Babbage + "<FineTuneFormat>chat</FineTuneFormat>");
         mismatch.AddPadding("chat");
         var chatOnBabbage = mismatch.Build();
-        StringAssert.Contains(chatOnBabbage.Output, "mismatch.proj : error FT4002");
+        Assert.IsTrue(Found(chatOnBabbage).Any(f => f.File == "mismatch.proj" && f.Line >= 1 && f.Code == "FT4002"), chatOnBabbage.Output);
     }
 
     [TestMethod]

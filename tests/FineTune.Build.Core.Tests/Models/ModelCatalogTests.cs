@@ -204,12 +204,11 @@ public sealed class ModelCatalogTests
     [TestMethod]
     public void Every_citation_is_an_OpenAI_page_or_a_dated_copy_of_one()
     {
-        // Issue 10: nothing from blogs. Allowed: OpenAI's own sites and repositories, archive copies of OpenAI pages,
-        // and Microsoft's Azure OpenAI documentation as a corroborating second source.
+        // Issue 10: nothing from blogs or other vendors. Allowed: OpenAI's own sites and repositories, and archive
+        // copies of OpenAI pages.
         string[] allowedHosts =
         [
             "platform.openai.com", "developers.openai.com", "openai.com", "github.com/openai/", "megalodon.jp/ref/", "spybara.com/openai/",
-            "github.com/MicrosoftDocs/azure-ai-docs",
         ];
         var citations = Catalog.Models.SelectMany(m => m.Sources.Values.Append(m.Lifecycle.Source ?? "").Append(m.Note ?? ""))
             .Append(Catalog.NewJobsEndSource ?? "").Append(Catalog.NewJobsEndNote ?? "");

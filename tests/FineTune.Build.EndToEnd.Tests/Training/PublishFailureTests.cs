@@ -51,8 +51,8 @@ public sealed class PublishFailureTests
 
         Assert.AreNotEqual(0, html.ExitCode, html.ToString());
         AssertNoCrash(html);
-        // At the project file, without a line: "ads.proj : error FT7024: ...".
-        StringAssert.Contains(html.Output, "ads.proj : error FT7024: GET /v1/fine_tuning/jobs answered HTTP 200 with content type text/html ('<html><body>Please sign in</body></html>')");
+        // At the project file's first line: "ads.proj(1,1): error FT7024: ...".
+        StringAssert.Contains(html.Output, "ads.proj(1,1): error FT7024: GET /v1/fine_tuning/jobs answered HTTP 200 with content type text/html ('<html><body>Please sign in</body></html>')");
         Assert.AreEqual(1, html.Output.Split('\n').Where(l => l.Contains("error FT", StringComparison.Ordinal)).Distinct().Count(), html.Output);
         Assert.IsEmpty(server.Jobs);
         Assert.DoesNotContain(_canary, html.Output);

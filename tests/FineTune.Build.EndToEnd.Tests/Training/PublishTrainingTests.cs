@@ -177,8 +177,8 @@ public sealed class PublishTrainingTests
         var result = project.Publish(Env(server, key: false), "-p:FineTuneTrainOnPublish=true");
 
         Assert.AreNotEqual(0, result.ExitCode);
-        // Logged at the project file (no line), so MSBuild prints "ads.proj : error FT7001: ...".
-        StringAssert.Contains(result.Output, "ads.proj : error FT7001: OPENAI_API_KEY is not set");
+        // Logged at the project file's first line, so the problem matcher annotates it: "ads.proj(1,1): error FT7001: ...".
+        StringAssert.Contains(result.Output, "ads.proj(1,1): error FT7001: OPENAI_API_KEY is not set");
         Assert.IsEmpty(server.Requests);
     }
 
