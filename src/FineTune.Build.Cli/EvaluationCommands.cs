@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Xml.Linq;
 using FineTune.Build.Diagnostics;
+using FineTune.Build.Diffs;
 using FineTune.Build.Sources;
 using FineTune.Build.Training;
 using FineTune.Build.Training.Evaluation;
@@ -254,26 +254,24 @@ public static class EvaluationCommands
         }
     }
 
-    /// <summary>FineTunePromptSeparator and FineTuneStopSequence as written in the project file, else the SDK's defaults.</summary>
+    /// <summary>
+    /// FineTunePromptSeparator and FineTuneStopSequence as the project file (or the Directory.Build.props above it)
+    /// writes them, read the way `finetune diff` reads a project, else the SDK's defaults.
+    /// </summary>
     private static (string Separator, string Stop) ProjectSettings(string dir)
     {
-        var separator = "\\n\\n###\\n\\n";
-        var stop = " END";
-        foreach (var file in Directory.Exists(dir) ? Directory.EnumerateFiles(dir, "*proj") : [])
+        var file = Directory.Exists(dir) ? Directory.EnumerateFiles(dir, "*proj").OrderBy(f => f, StringComparer.Ordinal).FirstOrDefault() : null;
+        ProjectProperties? properties = null;
+        try
         {
-            try
-            {
-                var xml = XDocument.Load(file, LoadOptions.PreserveWhitespace);
-                separator = xml.Descendants("FineTunePromptSeparator").LastOrDefault()?.Value ?? separator;
-                stop = xml.Descendants("FineTuneStopSequence").LastOrDefault()?.Value ?? stop;
-            }
-            catch (System.Xml.XmlException)
-            {
-                // Not a project we can read: the defaults.
-            }
+            properties = file is null ? null : ProjectProperties.Read(file);
+        }
+        catch (System.Xml.XmlException)
+        {
+            // Not a project we can read: the defaults.
         }
 
-        return (separator, stop);
+        return (properties?["FineTunePromptSeparator"] ?? "\\n\\n###\\n\\n", properties?["FineTuneStopSequence"] ?? " END");
     }
 
     private static bool IsCompletionModel(string model) =>

@@ -67,6 +67,26 @@ public sealed class EvaluationCliTests
     }
 
     [TestMethod]
+    public async Task Try_UsesTheSeparatorSetInDirectoryBuildProps()
+    {
+        await using var f = await EvaluationFixture.CreateAsync();
+        Record(f);
+        f.WriteCompletions(" yes", " no");
+        File.WriteAllText(Path.Combine(f.ProjectDirectory, "ads.proj"), "<Project Sdk=\"FineTune.Build.Sdk/1.0.0\" />");
+        File.WriteAllText(Path.Combine(f.ProjectDirectory, "Directory.Build.props"),
+            "<Project><PropertyGroup><FineTunePromptSeparator>\\n---\\n</FineTunePromptSeparator></PropertyGroup></Project>");
+        f.Server.ScriptAnswer(Model, "Is this ad supported?\n---\n",
+            new ScriptedAnswer(" yes", new Dictionary<string, double> { [" yes"] = Math.Log(0.9), [" no"] = Math.Log(0.1) }));
+
+        var (exit, output, error) = await Cli(f, "try", "Is this ad supported?", "--project", f.ProjectDirectory, "--task", "classification");
+
+        Assert.AreEqual(0, exit, error);
+        var body = JsonNode.Parse(f.Server.RequestsTo("POST", "/v1/completions").Single().Body)!;
+        Assert.AreEqual("Is this ad supported?\n---\n", (string)body["prompt"]!);
+        StringAssert.StartsWith(output.Replace("\r\n", "\n"), "yes\n");
+    }
+
+    [TestMethod]
     public async Task Try_Generation_SendsTheStopSequence_FromAFile()
     {
         await using var f = await EvaluationFixture.CreateAsync();
