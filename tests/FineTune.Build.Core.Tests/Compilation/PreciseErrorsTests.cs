@@ -88,6 +88,17 @@ public sealed class PreciseErrorsTests
     }
 
     [TestMethod]
+    public void FewOpenEndedExamples_FT4030NamesOpenEndedGeneration()
+    {
+        using var folder = new TempFolder();
+        var jsonl = "{\"prompt\": \"\", \"completion\": \" Once upon a time END\"}\n{\"prompt\": \"\", \"completion\": \" It was a dark night END\"}\n";
+        var run = Compile(folder, "a.jsonl", jsonl, new CompileSetup { Policy = new DiagnosticPolicy(noWarn: "FT3006"), Catalog = CompileSetup.MinExamplesOne });
+
+        var few = run.All.Single(d => d.Code == "FT4030");
+        Assert.AreEqual("The dataset has 2 example(s); open-ended generation needs at least 500 to train well: add examples.", few.Message);
+    }
+
+    [TestMethod]
     public void AllPromptCellsEmpty_InAPlainCsv_IsOpenEndedGeneration()
     {
         using var folder = new TempFolder();
