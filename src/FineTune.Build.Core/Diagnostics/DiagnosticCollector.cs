@@ -16,12 +16,82 @@ public sealed class DiagnosticCollector
     /// <summary>The most diagnostics ever kept for the report, whatever the caps asked for.</summary>
     public const int KeptLimit = 10_000;
 
+    // Set for a deferred collector (Deferred): what it receives waits here for the ordered stage's Replay, or goes
+    // straight to the target while the ordered stage is known to be idle (PassThrough).
+    private readonly DiagnosticCollector? _target;
+    private List<ReceivedDiagnostic> _pending = [];
+
     public DiagnosticCollector(DiagnosticPolicy? policy = null, Action<Diagnostic>? sink = null, int maxReported = 100, int maxKept = 10_000)
     {
         Policy = policy ?? DiagnosticPolicy.Default;
         _sink = sink;
         MaxReported = maxReported <= 0 ? int.MaxValue : maxReported;
         MaxKept = Math.Min(Math.Max(maxKept, MaxReported), KeptLimit);
+    }
+
+    private DiagnosticCollector(DiagnosticCollector target)
+    {
+        _target = target;
+        Policy = target.Policy;
+        MaxReported = int.MaxValue;
+        MaxKept = 0;
+    }
+
+    /// <summary>
+    /// A collector for a stage that runs ahead of <paramref name="target"/>'s ordered stage (the compiler's reader
+    /// thread): it counts errors and warnings under the same policy, so the stage can tell what it reported, but
+    /// keeps the reports until <see cref="TakePending"/> hands them to <see cref="Replay"/>, so the target sees them
+    /// in the order a one-thread compile gives.
+    /// </summary>
+    public static DiagnosticCollector Deferred(DiagnosticCollector target) => new(target);
+
+    /// <summary>Reports held by a deferred collector (see <see cref="Deferred"/>).</summary>
+    public int PendingCount => _pending.Count;
+
+    /// <summary>
+    /// While true, a deferred collector passes reports straight to its target; the caller guarantees that nothing
+    /// else reports there meanwhile. Turning it on first passes on what is held.
+    /// </summary>
+    public bool PassThrough
+    {
+        get => _passThrough;
+        set
+        {
+            if (value && _target is not null)
+            {
+                Replay(TakePending());
+            }
+
+            _passThrough = value;
+        }
+    }
+
+    private bool _passThrough;
+
+    /// <summary>Takes what a deferred collector holds, for <see cref="Replay"/> on its target.</summary>
+    public IReadOnlyList<ReceivedDiagnostic> TakePending()
+    {
+        if (_pending.Count == 0)
+        {
+            return [];
+        }
+
+        var taken = _pending;
+        _pending = [];
+        return taken;
+    }
+
+    /// <summary>
+    /// Reports <paramref name="held"/> (what a deferred collector of this one held), in the order received; on a
+    /// deferred collector, passes them to its target.
+    /// </summary>
+    public void Replay(IReadOnlyList<ReceivedDiagnostic> held)
+    {
+        var target = _target ?? this;
+        foreach (var d in held)
+        {
+            target.Report(d.Code, d.DefaultSeverity, d.File, d.Line, d.Column, d.Message);
+        }
     }
 
     public DiagnosticPolicy Policy { get; }
@@ -73,6 +143,22 @@ public sealed class DiagnosticCollector
         var severity = Policy.Apply(code, defaultSeverity);
         if (severity == DiagnosticSeverity.Hidden)
         {
+            return;
+        }
+
+        if (_target is not null)
+        {
+            ErrorCount += severity == DiagnosticSeverity.Error ? 1 : 0;
+            WarningCount += severity == DiagnosticSeverity.Warning ? 1 : 0;
+            if (_passThrough)
+            {
+                _target.Report(code, defaultSeverity, file, line, column, message);
+            }
+            else
+            {
+                _pending.Add(new ReceivedDiagnostic(code, defaultSeverity, file, line, column, message));
+            }
+
             return;
         }
 
