@@ -20,7 +20,7 @@ public sealed class StagedCompile
     /// <summary>Runs the stages over <paramref name="options"/>' sources, reporting to <paramref name="diagnostics"/>.</summary>
     public DatasetReport Run(CompileOptions options, DiagnosticCollector diagnostics)
     {
-        var plan = CompilePlan.Resolve(options, diagnostics);
+        var plan = CompilePlan.Resolve(options, diagnostics, () => DatasetSurvey.Of(options.Sources));
         var report = new DatasetReport
         {
             Dataset = options.DatasetName,

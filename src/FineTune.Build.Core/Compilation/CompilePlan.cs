@@ -35,20 +35,25 @@ public sealed class CompilePlan
 
     public double ValidationFraction { get; }
 
-    /// <summary>Resolves the model (reporting its lifecycle and support) and decides format and task.</summary>
-    public static CompilePlan Resolve(CompileOptions options, DiagnosticCollector diagnostics)
+    /// <summary>
+    /// Resolves the model (reporting its lifecycle and support) and decides format and task; calls
+    /// <paramref name="survey"/> (which reads the sources) only when the settings leave format or task open.
+    /// <paramref name="modelResolved"/> hears the model first, so its tokenizer can load meanwhile.
+    /// </summary>
+    public static CompilePlan Resolve(CompileOptions options, DiagnosticCollector diagnostics, Func<DatasetSurvey> survey, Action<ModelEntry>? modelResolved = null)
     {
         var lookup = ModelResolution.Resolve(options, diagnostics);
+        modelResolved?.Invoke(lookup.Entry);
         var format = ModelResolution.FormatFor(options, lookup);
-        DatasetSurvey? survey = null;
+        DatasetSurvey? surveyed = null;
         if (format is null || options.Task is null)
         {
-            survey = DatasetSurvey.Run(options.Sources);
-            format ??= survey.FirstFormat ?? DatasetFormat.Chat;
+            surveyed = survey();
+            format ??= surveyed.FirstFormat ?? DatasetFormat.Chat;
         }
 
         ModelResolution.CheckSupport(options, lookup, format.Value, diagnostics);
-        var task = options.Task ?? survey!.InferredTask;
+        var task = options.Task ?? surveyed!.InferredTask;
         var fraction = options.ValidationFraction ?? (task == DatasetTask.Classification ? 0.2 : 0.0);
         var modelName = string.IsNullOrWhiteSpace(options.BaseModel) ? "the default model" : options.BaseModel!;
         return new CompilePlan(lookup, format.Value, task, fraction, modelName);

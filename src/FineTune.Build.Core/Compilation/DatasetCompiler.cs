@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using FineTune.Build.Diagnostics;
 using FineTune.Build.Examples;
+using FineTune.Build.Models;
 using FineTune.Build.Output;
 using FineTune.Build.Reports;
 using FineTune.Build.Rules;
@@ -26,8 +27,15 @@ public sealed class DatasetCompiler
     /// </summary>
     private const int BatchSize = 512;
 
+    /// <summary>Batches the reader thread may be ahead of the ordered stage (bounds memory).</summary>
+    private const int QueuedBatches = 4;
+
+    /// <summary>Diagnostics held for one batch before the reader waits for the ordered stage instead (bounds memory).</summary>
+    private const int MaxHeldDiagnostics = 4096;
+
     private readonly CompileOptions _options;
     private readonly DiagnosticCollector _diagnostics;
+    private RecordSpool? _spool;
 
     public DatasetCompiler(CompileOptions options, DiagnosticCollector diagnostics)
     {
@@ -46,13 +54,68 @@ public sealed class DatasetCompiler
 
     public CompileResult Compile()
     {
+        try
+        {
+            return CompileSources();
+        }
+        finally
+        {
+            _spool?.Dispose();
+            _spool = null;
+        }
+    }
+
+    private RecordSpool NewSpool()
+        => new(_options.IntermediateDirectory ?? _options.OutputDirectory, _options.DatasetName);
+
+    /// <summary>
+    /// The reading pass when format or task must be inferred: every record and reader diagnostic goes into
+    /// <paramref name="spool"/> in order, and the survey counts what the plan needs.
+    /// </summary>
+    private DatasetSurvey Survey(RecordSpool spool)
+    {
+        var survey = new DatasetSurvey();
+        var held = DiagnosticCollector.Deferred(_diagnostics);
+        foreach (var source in _options.Sources)
+        {
+            foreach (var record in SourceReaders.Read(source, held))
+            {
+                spool.AddDiagnostics(held.TakePending());
+                spool.AddRecord(record);
+                survey.Add(record.Node);
+            }
+
+            spool.AddDiagnostics(held.TakePending());
+            spool.EndSource();
+        }
+
+        return survey;
+    }
+
+    /// <summary>Loads the vocabulary on the pool while the sources are read (the first worker would wait for it).</summary>
+    private static void PreloadTokenizer(ModelEntry model)
+        => Task.Run(() =>
+        {
+            try
+            {
+                TokenCounter.Create(model.Tokenizer);
+            }
+            catch (ArgumentException)
+            {
+                // An unknown encoding: the workers report it when they ask for it.
+            }
+        });
+
+    private CompileResult CompileSources()
+    {
         if (_options.Sources.Count == 0)
         {
             _diagnostics.Report(DiagnosticCodes.NoSources, _options.ProjectFile, 0, 0,
                 "The project has no FineTuneSource items: add .yaml, .csv, .tsv or .jsonl files beside the project, or FineTuneSource items.");
         }
 
-        var plan = CompilePlan.Resolve(_options, _diagnostics);
+        // When the task must be inferred, the sources are read once, into a spool the compile pass replays.
+        var plan = CompilePlan.Resolve(_options, _diagnostics, () => Survey(_spool = NewSpool()), PreloadTokenizer);
         var model = plan.Model;
         var report = new DatasetReport
         {
@@ -76,9 +139,12 @@ public sealed class DatasetCompiler
         };
         var figures = new DatasetReportBuilder(report, label => TokenCounter.ForCurrentThread(model.Tokenizer).CountTokens(label));
 
-        var read = new ReadStage(_diagnostics);
-        var bind = new BindStage(_diagnostics, plan.Format, plan.Task == DatasetTask.OpenEndedGeneration);
-        var fix = new FixStage(_options.Formatting, _diagnostics, plan.Format, plan.IsClassification, _options.ProjectFile);
+        // Read, bind and fix run on their own thread, a few batches ahead of the workers and the ordered stages; what
+        // they report is held per batch and replayed in order, so the diagnostics come out as a one-thread compile's.
+        var ahead = DiagnosticCollector.Deferred(_diagnostics);
+        var read = new ReadStage(ahead, _spool);
+        var bind = new BindStage(ahead, plan.Format, plan.Task == DatasetTask.OpenEndedGeneration);
+        var fix = new FixStage(_options.Formatting, ahead, plan.Format, plan.IsClassification, _options.ProjectFile);
         var check = new CheckStage(plan.IsClassification, _options.AllowedSecrets);
         var count = new CountStage();
         var split = new SplitStage(new SplitAssigner(plan.ValidationFraction, _options.SplitSeed));
@@ -92,42 +158,31 @@ public sealed class DatasetCompiler
         // Workers are lent out and taken back, so each tokenizer stays warm (its cache of words) across batches
         // whatever thread runs it; a tokenizer per thread went cold whenever the pool changed threads.
         var workers = new ConcurrentBag<ExampleWorker>();
-        var batch = new List<CompiledExample>(BatchSize);
         var timings = _options.Timings;
         var progress = new ProgressReporter(_options.Progress, _options.Sources.Select(s => s.Path));
-        foreach (var source in _options.Sources)
+        using var pipeline = new CompilePipeline(QueuedBatches);
+        var reader = pipeline.StartProducer(Produce);
+        try
         {
-            var statistics = figures.AddSource(source.Path);
-            progress.BeginSource(source.Path);
-            fix.BeginSource();
-            using (var records = read.Read(source).GetEnumerator())
+            foreach (var segment in pipeline.Consume())
             {
-                var start = Stopwatch.GetTimestamp();
-                while (records.MoveNext())
+                if (segment.Begins is { } begins)
                 {
-                    var record = records.Current;
-                    start = timings?.Add(CompileStage.Read, start) ?? start;
-                    if (bind.Bind(source, record, statistics) is not { } item)
-                    {
-                        start = timings?.Add(CompileStage.Bind, start) ?? start;
-                        continue;
-                    }
-
-                    start = timings?.Add(CompileStage.Bind, start) ?? start;
-                    fix.Fix(item.Example);
-                    start = timings?.Add(CompileStage.Fix, start) ?? start;
-                    batch.Add(item);
-                    if (batch.Count == BatchSize)
-                    {
-                        Flush();
-                        start = Stopwatch.GetTimestamp();
-                    }
+                    figures.AddSource(begins.Statistics);
+                    progress.BeginSource(begins.Path);
                 }
-            }
 
-            Flush();
-            fix.EndSource(source);
+                _diagnostics.Replay(segment.Diagnostics);
+                Flush(segment.Items);
+                pipeline.Done();
+            }
         }
+        finally
+        {
+            pipeline.Stop();
+        }
+
+        reader.GetAwaiter().GetResult();
 
         datasetRules.Finish();
         CostEstimator.Estimate(report, _options.Epochs, model);
@@ -168,7 +223,59 @@ public sealed class DatasetCompiler
             Report = report,
         };
 
-        void Flush()
+        void Produce()
+        {
+            foreach (var source in _options.Sources)
+            {
+                var segment = new CompileSegment { Begins = (source.Path, figures.NewSource(source.Path)) };
+                var statistics = segment.Begins.Value.Statistics;
+                fix.BeginSource();
+                using (var records = read.Read(source).GetEnumerator())
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    while (records.MoveNext())
+                    {
+                        var record = records.Current;
+                        start = timings?.Add(CompileStage.Read, start) ?? start;
+                        var item = bind.Bind(source, record, statistics);
+                        start = timings?.Add(CompileStage.Bind, start) ?? start;
+                        if (item is not null)
+                        {
+                            fix.Fix(item.Example);
+                            start = timings?.Add(CompileStage.Fix, start) ?? start;
+                            segment.Items.Add(item);
+                        }
+
+                        if (segment.Items.Count == BatchSize)
+                        {
+                            Push(segment);
+                            segment = new CompileSegment();
+                            start = Stopwatch.GetTimestamp();
+                        }
+                        else if (ahead.PendingCount >= MaxHeldDiagnostics)
+                        {
+                            // A batch of mostly bad records: rather than hold their diagnostics, wait for the ordered
+                            // stage to finish the earlier batches and report straight through until this batch goes.
+                            pipeline.WaitUntilIdle();
+                            ahead.PassThrough = true;
+                        }
+                    }
+                }
+
+                Push(segment);
+                fix.EndSource(source);
+                Push(new CompileSegment());
+            }
+        }
+
+        void Push(CompileSegment segment)
+        {
+            ahead.PassThrough = false;
+            segment.Diagnostics = ahead.TakePending();
+            pipeline.Add(segment);
+        }
+
+        void Flush(List<CompiledExample> batch)
         {
             if (batch.Count == 0)
             {
@@ -208,7 +315,6 @@ public sealed class DatasetCompiler
             }
 
             timings?.Add(CompileStage.Write, start);
-            batch.Clear();
             progress.Report();
         }
     }

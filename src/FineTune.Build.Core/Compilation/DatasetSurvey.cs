@@ -6,9 +6,9 @@ using FineTune.Build.Sources;
 namespace FineTune.Build.Compilation;
 
 /// <summary>
-/// A first, read-only pass over the sources for what must be known before any example is written: the format
-/// (when neither FineTuneFormat nor the base model says) and the task (when FineTuneTask is not set). Keeps only
-/// counts and 64-bit hashes, never the examples.
+/// What must be known before any example is bound, counted as the sources are read: the format (when neither
+/// FineTuneFormat nor the base model says) and the task (when FineTuneTask is not set). Keeps only counts and
+/// 64-bit hashes, never the examples (the compiler keeps those in a <see cref="RecordSpool"/>).
 /// </summary>
 public sealed class DatasetSurvey
 {
@@ -52,18 +52,16 @@ public sealed class DatasetSurvey
         }
     }
 
-    public static DatasetSurvey Run(IEnumerable<SourceFile> sources)
+    /// <summary>
+    /// Reads <paramref name="sources"/> just to survey them, their diagnostics dropped (tools and tests; the compiler
+    /// surveys the records as it spools them, see <see cref="RecordSpool"/>).
+    /// </summary>
+    public static DatasetSurvey Of(IEnumerable<SourceFile> sources)
     {
         var survey = new DatasetSurvey();
         var scratch = new DiagnosticCollector(sink: null, maxReported: 1, maxKept: 1);
         foreach (var source in sources)
         {
-            if (source.Syntax == SourceSyntax.Jsonl)
-            {
-                survey.AddJsonl(source);
-                continue;
-            }
-
             foreach (var record in SourceReaders.Read(source, scratch))
             {
                 survey.Add(record.Node);
@@ -73,105 +71,8 @@ public sealed class DatasetSurvey
         return survey;
     }
 
-    /// <summary>
-    /// JSONL fast path: only the keys and the answer matter here, so each line is parsed with a pooled
-    /// JsonDocument instead of a located tree (several times cheaper). Lines that do not parse are skipped: the
-    /// compile pass reports them.
-    /// </summary>
-    private void AddJsonl(SourceFile source)
-    {
-        FileStream stream;
-        try
-        {
-            stream = File.OpenRead(source.Path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return;
-        }
-
-        using (stream)
-        using (var lines = new Utf8LineReader(stream, maxLineBytes: source.Limits.MaxLineBytes))
-        {
-            var options = new System.Text.Json.JsonDocumentOptions { MaxDepth = source.Limits.MaxNestingDepth };
-            while (lines.TryReadLine(out var line, out _))
-            {
-                // Blank and overlong lines are skipped without an exception each (10 million blank lines: 40 s).
-                if (line.Span.Trim(" \t"u8).IsEmpty)
-                {
-                    continue;
-                }
-
-                try
-                {
-                    using var document = System.Text.Json.JsonDocument.Parse(line, options);
-                    if (document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object)
-                    {
-                        Add(document.RootElement);
-                    }
-                }
-                catch (System.Text.Json.JsonException)
-                {
-                }
-                catch (InvalidOperationException)
-                {
-                }
-            }
-        }
-    }
-
-    private void Add(System.Text.Json.JsonElement example)
-    {
-        var format = example.TryGetProperty("messages", out _) ? DatasetFormat.Chat
-            : example.TryGetProperty("input", out _) || example.TryGetProperty("preferred_output", out _) || example.TryGetProperty("non_preferred_output", out _) ? DatasetFormat.Preference
-            : example.TryGetProperty("prompt", out _) || example.TryGetProperty("completion", out _) ? DatasetFormat.Completion
-            : (DatasetFormat?)null;
-        if (format is null)
-        {
-            return;
-        }
-
-        FirstFormat ??= format;
-        ExampleCount++;
-        string? label = null;
-        if (example.TryGetProperty("prompt", out var prompt))
-        {
-            AddPrompt(prompt.ValueKind == System.Text.Json.JsonValueKind.String ? prompt.GetString() : "x");
-        }
-
-        if (example.TryGetProperty("completion", out var completion) && completion.ValueKind == System.Text.Json.JsonValueKind.String)
-        {
-            label = completion.GetString();
-        }
-        else if ((example.TryGetProperty("messages", out var messages) || example.TryGetProperty("preferred_output", out messages))
-            && messages.ValueKind == System.Text.Json.JsonValueKind.Array)
-        {
-            // One pass keeping the last assistant message: JsonElement's indexer is linear, so indexing from the
-            // end was quadratic in messages (200,000 messages: minutes).
-            System.Text.Json.JsonElement? last = null;
-            foreach (var message in messages.EnumerateArray())
-            {
-                if (message.ValueKind == System.Text.Json.JsonValueKind.Object
-                    && message.TryGetProperty("role", out var role) && role.ValueKind == System.Text.Json.JsonValueKind.String && role.ValueEquals("assistant"))
-                {
-                    last = message;
-                }
-            }
-
-            if (last is { } assistant)
-            {
-                label = assistant.TryGetProperty("content", out var content) && content.ValueKind == System.Text.Json.JsonValueKind.String ? content.GetString() : null;
-            }
-        }
-
-        if (label is not null)
-        {
-            LabeledCount++;
-            _labels.Add(Fnv64.Hash(label.AsSpan().Trim()));
-        }
-    }
-
-    private void Add(ObjectNode node)
+    /// <summary>Counts one record as read (the compiler's reading pass calls this for every record, in order).</summary>
+    public void Add(ObjectNode node)
     {
         var format = Shapes.Detect(node);
         if (format is null)

@@ -85,9 +85,8 @@ public sealed class DatasetSnapshot
             var snapshot = new DatasetSnapshot { Dataset = settings.DatasetName, Label = label, Figures = FiguresOf(report) };
 
             // The examples themselves, read and bound again (the compiler streams them and keeps none).
-            var plan = CompilePlan.Resolve(options, new DiagnosticCollector());
             var quiet = new DiagnosticCollector();
-            var bind = new BindStage(quiet, plan.Format);
+            var bind = new BindStage(quiet, result.Format);
             foreach (var source in options.Sources)
             {
                 var statistics = new SourceStatistics { Path = source.Path };

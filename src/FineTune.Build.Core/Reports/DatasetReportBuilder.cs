@@ -25,9 +25,14 @@ public sealed class DatasetReportBuilder
     public DatasetReport Report { get; }
 
     /// <summary>Starts the figures of the next source.</summary>
-    public SourceStatistics AddSource(string path)
+    public SourceStatistics AddSource(string path) => AddSource(NewSource(path));
+
+    /// <summary>The figures of a source, not yet in the report (the reader thread makes them ahead of the ordered stage).</summary>
+    public SourceStatistics NewSource(string path) => new() { Path = Report.Relative(path) };
+
+    /// <summary>Puts a source's figures into the report, in source order.</summary>
+    public SourceStatistics AddSource(SourceStatistics statistics)
     {
-        var statistics = new SourceStatistics { Path = Report.Relative(path) };
         Report.Sources.Add(statistics);
         return statistics;
     }

@@ -4,12 +4,12 @@ using FineTune.Build.Sources;
 
 namespace FineTune.Build.Core.Tests.Compilation;
 
-/// <summary>The first pass (format and task inference): the JSONL fast path agrees with the located-tree path.</summary>
+/// <summary>Format and task inference, counted over the records as read: JSONL and YAML sources of the same examples agree.</summary>
 [TestClass]
 public sealed class DatasetSurveyTests
 {
     [TestMethod]
-    public void JsonlFastPathAgreesWithTheYamlPathOnTheSameExamples()
+    public void JsonlAndYamlOfTheSameExamplesSurveyAlike()
     {
         using var folder = new TempFolder();
         string[] jsonl =
@@ -21,9 +21,9 @@ public sealed class DatasetSurveyTests
             """{"text": "not an example"}""",
             """not json at all""",
         ];
-        var fast = DatasetSurvey.Run([new SourceFile(folder.Write("a.jsonl", string.Join("\n", jsonl) + "\n"))]);
+        var fast = DatasetSurvey.Of([new SourceFile(folder.Write("a.jsonl", string.Join("\n", jsonl) + "\n"))]);
         var yaml = string.Join("\n", jsonl.Take(5).Select(line => "- " + line)) + "\n";
-        var tree = DatasetSurvey.Run([new SourceFile(folder.Write("a.yaml", yaml))]);
+        var tree = DatasetSurvey.Of([new SourceFile(folder.Write("a.yaml", yaml))]);
 
         Assert.AreEqual((DatasetFormat?)DatasetFormat.Chat, fast.FirstFormat);
         Assert.AreEqual((tree.FirstFormat, tree.ExampleCount, tree.LabeledCount, tree.DistinctLabels), (fast.FirstFormat, fast.ExampleCount, fast.LabeledCount, fast.DistinctLabels));
@@ -35,7 +35,7 @@ public sealed class DatasetSurveyTests
     {
         using var folder = new TempFolder();
         var lines = Enumerable.Range(0, 30).Select(i => $"{{\"prompt\": \"Item {i}\", \"completion\": \"{(i % 2 == 0 ? " yes" : " no")}\"}}");
-        var survey = DatasetSurvey.Run([new SourceFile(folder.Write("a.jsonl", string.Join("\n", lines)))]);
+        var survey = DatasetSurvey.Of([new SourceFile(folder.Write("a.jsonl", string.Join("\n", lines)))]);
 
         Assert.AreEqual(DatasetTask.Classification, survey.InferredTask);
         Assert.AreEqual((DatasetFormat?)DatasetFormat.Completion, survey.FirstFormat);

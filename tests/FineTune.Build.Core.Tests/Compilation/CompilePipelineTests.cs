@@ -1,0 +1,105 @@
+using System.Security.Cryptography;
+using FineTune.Build.Compilation;
+
+namespace FineTune.Build.Core.Tests.Compilation;
+
+/// <summary>
+/// The reader thread runs ahead of the workers and the ordered stage, and an inferred task replays a spool instead
+/// of reading twice; neither may change the outputs or the diagnostics' order. The order is a one-thread compile's:
+/// for each batch of 512 examples, what reading and binding reported, then what the workers reported.
+/// </summary>
+[TestClass]
+public sealed class CompilePipelineTests
+{
+    private const int Batch = 512;
+
+    /// <summary>
+    /// 1,300 examples: every 101st has a number for a prompt (FT2003, from the binder), every 97th an
+    /// &lt;|endoftext|&gt; in its completion (FT6003, from a worker). Example 0 has both.
+    /// </summary>
+    private static string Mixed(out List<string> expected)
+    {
+        var lines = new List<string>();
+        var bindErrors = new List<(int Batch, string Diagnostic)>();
+        var workerErrors = new List<(int Batch, string Diagnostic)>();
+        for (var i = 0; i < 1300; i++)
+        {
+            var prompt = i % 101 == 0 ? "5" : $"\"Question {i}\"";
+            var completion = i % 97 == 0 ? $" Answer {i} <|endoftext|>" : $" Answer number {i}";
+            lines.Add($"{{\"prompt\": {prompt}, \"completion\": \"{completion}\"}}");
+            if (i % 101 == 0)
+            {
+                bindErrors.Add((i / Batch, $"FT2003({i + 1},"));
+            }
+
+            if (i % 97 == 0)
+            {
+                workerErrors.Add((i / Batch, $"FT6003({i + 1},"));
+            }
+        }
+
+        expected = [];
+        for (var b = 0; b <= 1300 / Batch; b++)
+        {
+            expected.AddRange(bindErrors.Where(e => e.Batch == b).Select(e => e.Diagnostic));
+            expected.AddRange(workerErrors.Where(e => e.Batch == b).Select(e => e.Diagnostic));
+        }
+
+        return string.Join("\n", lines) + "\n";
+    }
+
+    private static List<string> Located(CompileHarness.Run run, params string[] codes)
+        => run.All.Where(d => codes.Contains(d.Code)).Select(d => $"{d.Code}({d.Line},").ToList();
+
+    [TestMethod]
+    public void DiagnosticsComeOutPerBatch_BindersThenWorkers_WhateverTheThreads()
+    {
+        var text = Mixed(out var expected);
+        foreach (var task in new DatasetTask?[] { null, DatasetTask.Generation })
+        {
+            using var folder = new TempFolder();
+            var run = CompileHarness.Compile(folder, "a.jsonl", text, new CompileSetup { Task = task });
+
+            CollectionAssert.AreEqual(expected, Located(run, "FT2003", "FT6003"), $"task {task?.ToString() ?? "inferred (spooled)"}");
+        }
+    }
+
+    [TestMethod]
+    public void AnInferredTaskReadsOnceAndGivesTheSameBytesAndDiagnosticsAsASetOne()
+    {
+        // YAML, so the spool carries plain scalars, block text and reader errors (an unknown escape) between records.
+        var yaml = string.Concat(Enumerable.Range(0, 1200).Select(i => i % 400 == 7
+            ? $"- prompt: \"Bad \\q escape {i}\"\n  completion: x\n"
+            : $"- prompt: |\n    Question {i}\n    with two lines\n  completion: \" {(i % 2 == 0 ? "yes" : "no")}\"\n"));
+        string Outputs(CompileHarness.Run run, TempFolder folder)
+            => string.Join("\n", run.All.Select(d => $"{d.Code}({d.Line},{d.Column}) {d.Message}"))
+                + "\n" + string.Join("\n", Directory.GetFiles(folder.File("bin")).Concat(Directory.GetFiles(folder.File("obj"), "*.tsv")).Order()
+                    .Select(f => Path.GetFileName(f) + "=" + Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))));
+
+        using var inferredFolder = new TempFolder();
+        var inferred = CompileHarness.Compile(inferredFolder, "a.yaml", yaml);
+        using var setFolder = new TempFolder();
+        var set = CompileHarness.Compile(setFolder, "a.yaml", yaml, new CompileSetup { Task = DatasetTask.Classification });
+
+        Assert.AreEqual(DatasetTask.Classification, inferred.Result.Task);
+        StringAssert.Contains(Outputs(inferred, inferredFolder), "FT1003");
+        Assert.AreEqual(Outputs(set, setFolder).Replace(setFolder.Path, "<dir>"), Outputs(inferred, inferredFolder).Replace(inferredFolder.Path, "<dir>"));
+        Assert.AreEqual(0, Directory.GetFiles(inferredFolder.File("obj"), "*.tmp").Length, "the spool is gone");
+    }
+
+    [TestMethod]
+    public void ThousandsOfBadRecordsInOneBatchKeepTheirOrderAheadOfTheWorkers()
+    {
+        // 6,000 records that are no example fill no batch: the reader passes their diagnostics straight on once the
+        // ordered stage is idle instead of holding them, and they still come before the workers' diagnostics of
+        // the examples that follow.
+        var bad = string.Concat(Enumerable.Repeat("{\"text\": \"not an example\"}\n", 6000));
+        var good = string.Concat(Enumerable.Range(0, 600).Select(i => $"{{\"prompt\": \"Q {i}\", \"completion\": \" A {i}{(i == 3 ? " <|endoftext|>" : "")}\"}}\n"));
+        using var folder = new TempFolder();
+        var run = CompileHarness.Compile(folder, "a.jsonl", bad + good, new CompileSetup { Task = DatasetTask.Generation });
+
+        var located = run.All.Select(d => $"{d.Code}({d.Line})").Where(l => l.StartsWith("FT2009", StringComparison.Ordinal) || l.StartsWith("FT6003", StringComparison.Ordinal)).ToList();
+        var expected = Enumerable.Range(1, 6000).Select(line => $"FT2009({line})").Append("FT6003(6004)").ToList();
+        CollectionAssert.AreEqual(expected, located, string.Join(" ", located.Take(3)));
+    }
+}
