@@ -200,6 +200,8 @@ public static class BenchCommand
 
     private static string StageName(CompileStage stage) => stage switch
     {
+        CompileStage.Survey => "survey (task inferred: read once into the spool)",
+        CompileStage.Read => "read (or replay the spool)",
         CompileStage.Split => "split (+ output bytes)",
         CompileStage.Write => "ordered (dataset rules, write, figures)",
         _ => stage.ToString().ToLowerInvariant(),

@@ -74,6 +74,7 @@ public sealed class DatasetCompiler
     /// </summary>
     private DatasetSurvey Survey(RecordSpool spool)
     {
+        var start = Stopwatch.GetTimestamp();
         var survey = new DatasetSurvey();
         var held = DiagnosticCollector.Deferred(_diagnostics);
         foreach (var source in _options.Sources)
@@ -89,6 +90,7 @@ public sealed class DatasetCompiler
             spool.EndSource();
         }
 
+        _options.Timings?.Add(CompileStage.Survey, start);
         return survey;
     }
 

@@ -18,7 +18,7 @@ namespace FineTune.Build.Compilation;
 public sealed class RecordSpool : IDisposable
 {
     /// <summary>Bytes kept in memory before the spool moves to a file.</summary>
-    public const int DefaultMemoryBudget = 32 << 20;
+    public const int DefaultMemoryBudget = 16 << 20;
 
     private const byte RecordTag = 1;
     private const byte DiagnosticTag = 2;
