@@ -70,9 +70,10 @@ public static class BenchCommand
             var parse = Time(() => ParseOnly(path));
             var tokenizer = TokenizerAlone(format, size, bytes, cores);
             var timings = new StageTimings();
-            Compile(folder, format, 1, timings);
+            var task = CompileResult(folder, format, 1, timings).Task;
             var one = Time(() => Compile(folder, format, 1, null));
             var all = Time(() => Compile(folder, format, cores, null));
+            var set = Time(() => Compile(folder, format, cores, null, task: task));
             var child = ChildRun(folder, format, cores);
 
             void Row(string measure, double seconds, string? peak = null)
@@ -88,6 +89,7 @@ public static class BenchCommand
 
             Row("whole compile, 1 worker", one);
             Row($"whole compile, {cores} workers", all);
+            Row($"whole compile, {cores} workers, FineTuneTask set (no survey, no spool)", set);
             Row($"whole compile, {cores} workers, cold child process", child.Seconds, (child.PeakBytes / 1e6).ToString("F0", CultureInfo.InvariantCulture));
             Console.Out.Flush();
         }
@@ -131,7 +133,10 @@ public static class BenchCommand
         return seconds * size / held;
     }
 
-    private static int Compile(string folder, string format, int workers, StageTimings? timings, bool dryRun = false)
+    private static int Compile(string folder, string format, int workers, StageTimings? timings, bool dryRun = false, DatasetTask? task = null)
+        => CompileResult(folder, format, workers, timings, dryRun, task).ExampleCount;
+
+    private static CompileResult CompileResult(string folder, string format, int workers, StageTimings? timings, bool dryRun = false, DatasetTask? task = null)
     {
         var source = Path.Combine(folder, DataGenerator.FileName(format));
         if (dryRun)
@@ -154,13 +159,14 @@ public static class BenchCommand
             Today = new DateOnly(2026, 11, 25),
             Parallelism = workers,
             Timings = timings,
+            Task = task,
         }, diagnostics).Compile();
         if (!result.Succeeded)
         {
             throw new InvalidOperationException(string.Join('\n', diagnostics.Diagnostics.Take(10)));
         }
 
-        return result.ExampleCount;
+        return result;
     }
 
     private static (double Seconds, long PeakBytes) ChildRun(string folder, string format, int workers)

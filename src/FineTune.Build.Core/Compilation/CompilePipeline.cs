@@ -49,8 +49,11 @@ internal sealed class CompilePipeline : IDisposable
         _queue.Add(segment, _cancel.Token);
     }
 
-    /// <summary>The segments in order, until the producer is done.</summary>
-    public IEnumerable<CompileSegment> Consume() => _queue.GetConsumingEnumerable();
+    /// <summary>The next segment if one is queued, without waiting.</summary>
+    public bool TryTake(out CompileSegment? segment) => _queue.TryTake(out segment);
+
+    /// <summary>Waits for the next segment; false when the producer is done and the queue empty.</summary>
+    public bool Take(out CompileSegment? segment) => _queue.TryTake(out segment, Timeout.Infinite);
 
     /// <summary>The ordered stage has finished a segment.</summary>
     public void Done()

@@ -166,18 +166,27 @@ public sealed class DatasetCompiler
         var reader = pipeline.StartProducer(Produce);
         try
         {
-            foreach (var segment in pipeline.Consume())
+            // The workers check batch k+1 while this thread reports and writes batch k. When nothing is queued, batch
+            // k is finished first: the reader may be waiting for this stage to be idle.
+            (CompileSegment Segment, Task Workers)? previous = null;
+            while (true)
             {
-                if (segment.Begins is { } begins)
+                if (!pipeline.TryTake(out var segment))
                 {
-                    figures.AddSource(begins.Statistics);
-                    progress.BeginSource(begins.Path);
+                    Finish(previous);
+                    previous = null;
+                    if (!pipeline.Take(out segment))
+                    {
+                        break;
+                    }
                 }
 
-                _diagnostics.Replay(segment.Diagnostics);
-                Flush(segment.Items);
-                pipeline.Done();
+                var next = (segment!, StartWorkers(segment!.Items));
+                Finish(previous);
+                previous = next;
             }
+
+            Finish(previous);
         }
         finally
         {
@@ -277,24 +286,46 @@ public sealed class DatasetCompiler
             pipeline.Add(segment);
         }
 
-        void Flush(List<CompiledExample> batch)
-        {
-            if (batch.Count == 0)
-            {
-                return;
-            }
-
-            // Check, count and split are independent per example, so in parallel.
-            Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Parallelism) },
+        // Check, count and split are independent per example, so in parallel.
+        Task StartWorkers(List<CompiledExample> batch)
+            => batch.Count == 0 ? Task.CompletedTask : Task.Run(() => Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Parallelism) },
                 () => workers.TryTake(out var lent) ? lent : new ExampleWorker(plan, check, count, split, timings),
                 (i, _, worker) =>
                 {
                     worker.Process(batch[i]);
                     return worker;
                 },
-                workers.Add);
+                workers.Add));
 
-            // Then in source order: the workers' diagnostics, the dataset rules, the write and the figures.
+        // In source order: what the reader thread reported, then for each example the workers' diagnostics, the
+        // dataset rules, the write and the figures.
+        void Finish((CompileSegment Segment, Task Workers)? done)
+        {
+            if (done is not { } finished)
+            {
+                return;
+            }
+
+            var segment = finished.Segment;
+            if (segment.Begins is { } begins)
+            {
+                figures.AddSource(begins.Statistics);
+                progress.BeginSource(begins.Path);
+            }
+
+            _diagnostics.Replay(segment.Diagnostics);
+            finished.Workers.GetAwaiter().GetResult();
+            Write(segment.Items);
+            pipeline.Done();
+        }
+
+        void Write(List<CompiledExample> batch)
+        {
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
             var start = Stopwatch.GetTimestamp();
             foreach (var item in batch)
             {
