@@ -35,6 +35,8 @@ XML
 make_project old "$old" yes
 make_project new "$new" yes
 make_project tiny "$new" no
+# The floor: MSBuild starting, evaluating and running one empty target, with no SDK at all.
+mkdir -p "$work/floor" && echo '<Project><Target Name="Build" /></Project>' > "$work/floor/floor.proj"
 
 measure() { # label project [clean]
   if [ "${3:-}" = clean ]; then rm -rf "$work/$2/bin" "$work/$2/obj/FineTune"*; fi
@@ -50,6 +52,7 @@ for round in $(seq "$rounds"); do
   measure "new-noop" new
   measure "old-noop" old
   measure "tiny-noop" tiny
+  measure "floor-build" floor
 done | tee "$work/results.txt"
 
 awk '{ if (!($1 in best) || $2 < best[$1]) best[$1] = $2; if ($3 > peak[$1]) peak[$1] = $3 }
@@ -58,4 +61,5 @@ awk '{ if (!($1 in best) || $2 < best[$1]) best[$1] = $2; if ($3 > peak[$1]) pea
     printf "new build vs old build: %.2fx faster\n", best["old-build"] / best["new-build"];
     printf "new no-op vs tiny no-op: %+.0f%%\n", 100 * (best["new-noop"] / best["tiny-noop"] - 1);
     printf "build of the CSV minus the tiny project: old %.2f s, new %.2f s\n", best["old-build"] - best["tiny-build"], best["new-build"] - best["tiny-build"];
+    printf "tiny build minus the empty-MSBuild floor (the SDK fixed cost): %.2f s\n", best["tiny-build"] - best["floor-build"];
   }' "$work/results.txt"
