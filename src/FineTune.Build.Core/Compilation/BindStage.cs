@@ -1,7 +1,6 @@
 using System.Text;
 using FineTune.Build.Diagnostics;
 using FineTune.Build.Examples;
-using FineTune.Build.Output;
 using FineTune.Build.Reports;
 using FineTune.Build.Sources;
 
@@ -36,10 +35,9 @@ public sealed class BindStage
             return null;
         }
 
-        // Only the completion format is ever fixed; otherwise the output bytes are the identity (saves an encoding).
-        var identity = example.Id is { } id ? Encoding.UTF8.GetBytes("id:" + id)
-            : _format == DatasetFormat.Completion ? CanonicalJsonWriter.ToBytes(example.Body)
-            : null;
+        // Without an id the identity is the bytes before any fix (Example.BytesBeforeFixes), which are the output
+        // bytes themselves when nothing is fixed: one encoding per example.
+        var identity = example.Id is { } id ? Encoding.UTF8.GetBytes("id:" + id) : null;
         return new CompiledExample(example, identity, statistics);
     }
 }

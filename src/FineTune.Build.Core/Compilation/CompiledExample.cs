@@ -20,7 +20,7 @@ public sealed class CompiledExample
 
     public Example Example { get; }
 
-    /// <summary>The split identity, or null when it is the output bytes themselves.</summary>
+    /// <summary>The split identity from the example's id, or null for its bytes before fixes (<see cref="Examples.Example.BytesBeforeFixes"/>).</summary>
     public byte[]? Identity { get; }
 
     /// <summary>The figures of the example's source, which the report stage adds to.</summary>

@@ -19,7 +19,7 @@ public sealed class SplitStage
     public void Assign(CompiledExample item)
     {
         item.Bytes = CanonicalJsonWriter.ToBytes(item.Example.Body);
-        item.Validation = _split.IsValidation(item.Identity ?? item.Bytes, item.Example.Split);
+        item.Validation = _split.IsValidation(item.Identity ?? item.Example.BytesBeforeFixes ?? item.Bytes, item.Example.Split);
         item.Entry = new DatasetEntry(item.Example, item.Bytes, item.Validation, item.Label);
     }
 }

@@ -56,8 +56,16 @@ public sealed class Example
         : Body.Get("messages") as ArrayNode;
 
     /// <summary>Replaces a top-level field's value (Append mode's fixes).</summary>
+    /// <summary>
+    /// The canonical bytes of the body as bound, taken at the first <see cref="Set"/> (a formatting fix); null while
+    /// unchanged, when the output bytes are the same. The split hashes these, so a fix never reshuffles the split,
+    /// and an example nothing fixes is serialized once.
+    /// </summary>
+    public byte[]? BytesBeforeFixes { get; private set; }
+
     public void Set(string key, Node value)
     {
+        BytesBeforeFixes ??= Output.CanonicalJsonWriter.ToBytes(Body);
         var property = Body.Find(key) ?? throw new InvalidOperationException($"The example has no '{key}'.");
         property.Value = value;
     }
