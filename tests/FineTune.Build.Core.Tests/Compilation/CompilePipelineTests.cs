@@ -102,4 +102,27 @@ public sealed class CompilePipelineTests
         var expected = Enumerable.Range(1, 6000).Select(line => $"FT2009({line})").Append("FT6003(6004)").ToList();
         CollectionAssert.AreEqual(expected, located, string.Join(" ", located.Take(3)));
     }
+
+    [TestMethod]
+    public void ChangingTheSeparatorOrStopFixesEveryExampleButNeverReshufflesTheSplit()
+    {
+        // The split hashes each example as bound, before Append mode's fixes; unfixed examples are hashed by their
+        // output bytes, which are the same bytes.
+        var jsonl = string.Concat(Enumerable.Range(0, 400).Select(i => i % 3 == 0
+            ? $"{{\"prompt\": \"Question {i}\\n\\n###\\n\\n\", \"completion\": \" Answer {i} END\"}}\n"
+            : $"{{\"prompt\": \"Question {i}\", \"completion\": \"Answer {i}\"}}\n"));
+        List<string> ValidationPrompts(FineTune.Build.Rules.FormattingOptions formatting)
+        {
+            using var folder = new TempFolder();
+            var run = CompileHarness.Compile(folder, "a.jsonl", jsonl, new CompileSetup { Task = DatasetTask.Generation, Fraction = 0.25, Formatting = formatting });
+            Assert.IsTrue(run.Result.Succeeded, run.Codes);
+            return File.ReadAllLines(run.Result.ValidationPath!).Select(l => l[l.IndexOf("Question", StringComparison.Ordinal)..].Split('\\')[0]).ToList();
+        }
+
+        var hashes = ValidationPrompts(FineTune.Build.Rules.FormattingOptions.Default);
+        var dashes = ValidationPrompts(new FineTune.Build.Rules.FormattingOptions(FineTune.Build.Rules.FormattingMode.Append, "\n\n---\n\n", " STOP"));
+
+        Assert.IsTrue(hashes.Count is > 60 and < 140, $"{hashes.Count} validation examples");
+        CollectionAssert.AreEqual(hashes, dashes);
+    }
 }
