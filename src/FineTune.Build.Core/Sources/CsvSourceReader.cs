@@ -317,15 +317,18 @@ public sealed class CsvSourceReader
     /// <summary>Fills a template from the row; an empty cell it uses is an error at that cell.</summary>
     private ScalarNode Fill(TextTemplate template, Cell[] cells, int rowLine, ref bool ok)
     {
-        var text = new StringBuilder();
-        var segments = new List<TextSegment>();
+        // A template of one part (the usual "{prompt}") takes that part's string itself instead of a copy.
+        var text = template.Parts.Count == 1 ? null : new StringBuilder();
+        string? whole = null;
+        var segments = new List<TextSegment>(template.Parts.Count);
         (int Line, int Column)? first = null;
         foreach (var part in template.Parts)
         {
             if (part.Literal is not null)
             {
-                segments.Add(new TextSegment(text.Length, part.Literal.Length, rowLine, 1));
-                text.Append(part.Literal);
+                segments.Add(new TextSegment(text?.Length ?? 0, part.Literal.Length, rowLine, 1));
+                whole = part.Literal;
+                text?.Append(part.Literal);
                 continue;
             }
 
@@ -339,13 +342,14 @@ public sealed class CsvSourceReader
             }
 
             first ??= (cell.Line, cell.Column);
-            segments.Add(new TextSegment(text.Length, cell.Text.Length, cell.Line, cell.TextColumn));
-            text.Append(cell.Text);
+            segments.Add(new TextSegment(text?.Length ?? 0, cell.Text.Length, cell.Line, cell.TextColumn));
+            whole = cell.Text;
+            text?.Append(cell.Text);
         }
 
         // A field that is exactly one cell is located at the cell; a composed one at the row's first cell used.
         var (line, column) = first ?? (rowLine, 1);
-        return new ScalarNode(ScalarKind.String, text.ToString(), line, column) { Segments = segments };
+        return new ScalarNode(ScalarKind.String, text?.ToString() ?? whole ?? "", line, column) { Segments = segments };
     }
 
     /// <summary>A cell's text, where it starts (at its opening quote, if quoted) and whether it was quoted.</summary>
