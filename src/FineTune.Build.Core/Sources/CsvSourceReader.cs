@@ -12,6 +12,12 @@ namespace FineTune.Build.Sources;
 /// </summary>
 public sealed class CsvSourceReader
 {
+    /// <summary>Bytes the text reader takes from the file at a time.</summary>
+    private const int ReadBufferBytes = 64 * 1024;
+
+    /// <summary>Strict UTF-8 whose preamble is the BOM, so the reader skips a leading BOM without detecting others.</summary>
+    private static readonly UTF8Encoding StrictUtf8WithBom = new(encoderShouldEmitUTF8Identifier: true, throwOnInvalidBytes: true);
+
     private readonly SourceFile _source;
     private readonly DiagnosticCollector _diagnostics;
     private string[] _columns = [];
@@ -32,19 +38,18 @@ public sealed class CsvSourceReader
 
     private IEnumerable<SourceRecord> ReadAll()
     {
-        var invalid = File.Exists(_source.Path) ? Utf8Text.FindInvalidInFile(_source.Path) : null;
-        if (invalid is { } at)
-        {
-            _diagnostics.Report(DiagnosticCodes.InvalidUtf8, _source.Path, at.Line, at.Column, "Invalid UTF-8 byte sequence: save the file as UTF-8.");
-            yield break;
-        }
-
         var separator = _source.Syntax == SourceSyntax.Tsv ? '\t' : ',';
         SepReader reader;
         try
         {
+            // UTF-8 is checked while Sep reads (the decoder throws at an invalid byte), not in a pass of its own.
             reader = Sep.New(separator).Reader(o => o with { HasHeader = true, Unescape = false, DisableColCountCheck = true })
-                .FromFile(_source.Path);
+                .From(_source.Path, OpenText);
+        }
+        catch (DecoderFallbackException)
+        {
+            ReportInvalidUtf8();
+            yield break;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -116,6 +121,12 @@ public sealed class CsvSourceReader
 
                     example = ReadRow(row);
                 }
+                catch (DecoderFallbackException)
+                {
+                    // Rows before the invalid byte have been read (as in YAML); the rest of the file is not.
+                    ReportInvalidUtf8();
+                    yield break;
+                }
                 catch (InvalidDataException ex)
                 {
                     _diagnostics.Report(DiagnosticCodes.InvalidCsv, _source.Path, nextLine, 1,
@@ -145,6 +156,23 @@ public sealed class CsvSourceReader
                 ordinal++;
             }
         }
+    }
+
+    /// <summary>
+    /// The file as text for Sep: strict UTF-8 (a UTF-8 BOM is skipped, any other BOM is invalid UTF-8 as before),
+    /// read 64 KB at a time from an unbuffered file stream.
+    /// </summary>
+    private static TextReader OpenText(string path)
+    {
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        return new StreamReader(stream, StrictUtf8WithBom, detectEncodingFromByteOrderMarks: false, bufferSize: ReadBufferBytes);
+    }
+
+    /// <summary>Locates the first invalid byte (only on this error path, so valid files are read once).</summary>
+    private void ReportInvalidUtf8()
+    {
+        var at = Utf8Text.FindInvalidInFile(_source.Path);
+        _diagnostics.Report(DiagnosticCodes.InvalidUtf8, _source.Path, at?.Line ?? 0, at?.Column ?? 0, "Invalid UTF-8 byte sequence: save the file as UTF-8.");
     }
 
     /// <summary>Chooses how rows become examples and checks every placeholder names a column.</summary>
@@ -289,15 +317,18 @@ public sealed class CsvSourceReader
     /// <summary>Fills a template from the row; an empty cell it uses is an error at that cell.</summary>
     private ScalarNode Fill(TextTemplate template, Cell[] cells, int rowLine, ref bool ok)
     {
-        var text = new StringBuilder();
-        var segments = new List<TextSegment>();
+        // A template of one part (the usual "{prompt}") takes that part's string itself instead of a copy.
+        var text = template.Parts.Count == 1 ? null : new StringBuilder();
+        string? whole = null;
+        var segments = new List<TextSegment>(template.Parts.Count);
         (int Line, int Column)? first = null;
         foreach (var part in template.Parts)
         {
             if (part.Literal is not null)
             {
-                segments.Add(new TextSegment(text.Length, part.Literal.Length, rowLine, 1));
-                text.Append(part.Literal);
+                segments.Add(new TextSegment(text?.Length ?? 0, part.Literal.Length, rowLine, 1));
+                whole = part.Literal;
+                text?.Append(part.Literal);
                 continue;
             }
 
@@ -311,13 +342,14 @@ public sealed class CsvSourceReader
             }
 
             first ??= (cell.Line, cell.Column);
-            segments.Add(new TextSegment(text.Length, cell.Text.Length, cell.Line, cell.TextColumn));
-            text.Append(cell.Text);
+            segments.Add(new TextSegment(text?.Length ?? 0, cell.Text.Length, cell.Line, cell.TextColumn));
+            whole = cell.Text;
+            text?.Append(cell.Text);
         }
 
         // A field that is exactly one cell is located at the cell; a composed one at the row's first cell used.
         var (line, column) = first ?? (rowLine, 1);
-        return new ScalarNode(ScalarKind.String, text.ToString(), line, column) { Segments = segments };
+        return new ScalarNode(ScalarKind.String, text?.ToString() ?? whole ?? "", line, column) { Segments = segments };
     }
 
     /// <summary>A cell's text, where it starts (at its opening quote, if quoted) and whether it was quoted.</summary>

@@ -14,6 +14,12 @@ internal static class Utf8Text
     /// <summary>The byte offset of the first invalid UTF-8 sequence in a line, or -1.</summary>
     public static int FindInvalid(ReadOnlySpan<byte> bytes)
     {
+        // The vectorized check first: decoding rune by rune is only needed to locate an error.
+        if (System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            return -1;
+        }
+
         var offset = 0;
         while (offset < bytes.Length)
         {

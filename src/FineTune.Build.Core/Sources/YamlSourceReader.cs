@@ -13,6 +13,9 @@ namespace FineTune.Build.Sources;
 /// </summary>
 public sealed class YamlSourceReader
 {
+    /// <summary>Bytes the text reader takes from the file at a time.</summary>
+    private const int ReadBufferBytes = 64 * 1024;
+
     private readonly SourceFile _source;
     private readonly DiagnosticCollector _diagnostics;
     private readonly Dictionary<string, Anchored> _anchors = new(StringComparer.Ordinal);
@@ -59,8 +62,10 @@ public sealed class YamlSourceReader
             yield break;
         }
 
+        // The file stream is unbuffered (JSONL reads big blocks itself): without a large reader buffer every
+        // 1 KB the scanner asks for would be one read system call.
         var text = new BoundedTextReader(
-            new StreamReader(stream, Utf8Text.StrictEncoding, detectEncodingFromByteOrderMarks: true),
+            new StreamReader(stream, Utf8Text.StrictEncoding, detectEncodingFromByteOrderMarks: true, bufferSize: ReadBufferBytes),
             _limits.MaxValueBytes,
             () => _parser.Current?.End.Index ?? 0);
         using var disposeText = text;

@@ -260,6 +260,75 @@ public sealed class CsvSourceReaderTests
     }
 
     [TestMethod]
+    public void InvalidUtf8_InsideAQuotedMultiLineCell_IsFT1006AtItsPhysicalLineAndCharacterColumn()
+    {
+        using var folder = new TempFolder();
+        // Line 3 is the cell's second line: "sé" is 2 characters, so the bad byte is character 3.
+        var bytes = Utf8.GetBytes("prompt,completion\n\"first line\nsé").Concat(new byte[] { 0xFE }).Concat(Utf8.GetBytes("cond\",c\nd,e\n")).ToArray();
+        var (records, diagnostics) = CsvBytes(folder, bytes);
+
+        Assert.IsEmpty(records);
+        Assert.AreEqual("FT1006(3,3)", Codes(diagnostics));
+    }
+
+    [TestMethod]
+    public void InvalidUtf8_TruncatedSequenceAtTheEndOfTheFile_IsFT1006()
+    {
+        using var folder = new TempFolder();
+        // The first byte of a two-byte character (é is C3 A9) as the file's last byte, after "a,caf" on line 2.
+        var bytes = Utf8.GetBytes("prompt,completion\nx,y\na,caf").Concat(new byte[] { 0xC3 }).ToArray();
+        var (_, diagnostics) = CsvBytes(folder, bytes);
+
+        Assert.AreEqual("FT1006(3,6)", Codes(diagnostics));
+    }
+
+    [TestMethod]
+    public void InvalidUtf8_InTheHeader_IsFT1006()
+    {
+        using var folder = new TempFolder();
+        var bytes = Utf8.GetBytes("prompt,compl").Concat(new byte[] { 0xE9 }).Concat(Utf8.GetBytes("tion\na,b\n")).ToArray();
+        var (records, diagnostics) = CsvBytes(folder, bytes);
+
+        Assert.IsEmpty(records);
+        Assert.AreEqual("FT1006(1,13)", Codes(diagnostics));
+    }
+
+    [TestMethod]
+    public void Utf16File_IsFT1006_NotDecodedAsUtf16()
+    {
+        using var folder = new TempFolder();
+        var bytes = new byte[] { 0xFF, 0xFE }.Concat(System.Text.Encoding.Unicode.GetBytes("prompt,completion\na,b\n")).ToArray();
+        var (records, diagnostics) = CsvBytes(folder, bytes);
+
+        Assert.IsEmpty(records);
+        Assert.AreEqual("FT1006(1,1)", Codes(diagnostics));
+    }
+
+    [TestMethod]
+    public void InvalidUtf8_FarIntoTheFile_IsFT1006AtItsLine_RowsBeforeItAreRead()
+    {
+        // Validated while parsing: the error is found where Sep reaches it (well past the first read buffer), and
+        // the rows before it have been read in order; none after it.
+        using var folder = new TempFolder();
+        var text = new System.Text.StringBuilder("prompt,completion\n");
+        for (var i = 0; i < 20_000; i++)
+        {
+            text.Append("prompt ").Append(i).Append(",completion ").Append(i).Append('\n');
+        }
+
+        var bytes = Utf8.GetBytes(text.ToString()).Concat(Utf8.GetBytes("bad,by")).Concat(new byte[] { 0x80 }).Concat(Utf8.GetBytes("te\nlast,row\n")).ToArray();
+        var (records, diagnostics) = CsvBytes(folder, bytes);
+
+        Assert.AreEqual("FT1006(20002,7)", Codes(diagnostics));
+        Assert.IsTrue(records.Count is > 0 and <= 20_000, $"{records.Count} rows read");
+        for (var i = 0; i < records.Count; i++)
+        {
+            Assert.AreEqual(i, records[i].Ordinal);
+            Assert.AreEqual($"prompt {i}", Value(records[i], "prompt").Text);
+        }
+    }
+
+    [TestMethod]
     public void RealFile_LabelledTransactions_101RowsWithPhysicalLines()
     {
         var source = new SourceFile(Shared("labelled_transactions.csv"))
