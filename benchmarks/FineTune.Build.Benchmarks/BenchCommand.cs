@@ -131,7 +131,7 @@ public static class BenchCommand
         return seconds * size / held;
     }
 
-    private static int Compile(string folder, string format, int workers, StageTimings? timings, bool dryRun = false)
+    internal static int Compile(string folder, string format, int workers, StageTimings? timings, bool dryRun = false)
     {
         var source = Path.Combine(folder, DataGenerator.FileName(format));
         if (dryRun)
