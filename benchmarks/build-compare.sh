@@ -6,7 +6,8 @@
 # Pack each commit first, e.g. in a worktree of the old commit:
 #   dotnet pack src/FineTune.Build.Sdk/FineTune.Build.Sdk.csproj -c Release -o <feed> -p:Version=0.9.0-old
 # and in this one: dotnet pack src/FineTune.Build.Sdk/FineTune.Build.Sdk.csproj -c Release -o <feed> -p:Version=0.9.1-new
-# Prints seconds and peak resident MB (GNU time, largest process) per build, and the ratios.
+# Prints seconds, peak resident MB (GNU time, largest process) and CPU seconds (user + sys, less disturbed than wall
+# time by other load on a shared machine) per build, and the ratios.
 set -euo pipefail
 feed="$(cd "$1" && pwd)"; old="$2"; new="$3"; examples="${4:-39169}"; rounds="${5:-3}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,9 +41,9 @@ mkdir -p "$work/floor" && echo '<Project><Target Name="Build" /></Project>' > "$
 
 measure() { # label project [clean]
   if [ "${3:-}" = clean ]; then rm -rf "$work/$2/bin" "$work/$2/obj/FineTune"*; fi
-  /usr/bin/time -f "%e %M" -o "$work/time.txt" dotnet build "$work/$2/$2.proj" --no-restore -nodeReuse:false -v:m >"$work/$2.log" 2>&1 || { cat "$work/$2.log"; exit 1; }
-  read -r seconds kb < "$work/time.txt"
-  echo "$1 $seconds $((kb / 1024))"
+  /usr/bin/time -f "%e %M %U %S" -o "$work/time.txt" dotnet build "$work/$2/$2.proj" --no-restore -nodeReuse:false -v:m >"$work/$2.log" 2>&1 || { cat "$work/$2.log"; exit 1; }
+  read -r seconds kb user sys < "$work/time.txt"
+  echo "$1 $seconds $((kb / 1024)) $(awk "BEGIN { print $user + $sys }")"
 }
 
 for round in $(seq "$rounds"); do
@@ -55,9 +56,9 @@ for round in $(seq "$rounds"); do
   measure "floor-build" floor
 done | tee "$work/results.txt"
 
-awk '{ if (!($1 in best) || $2 < best[$1]) best[$1] = $2; if ($3 > peak[$1]) peak[$1] = $3 }
+awk '{ if (!($1 in best) || $2 < best[$1]) best[$1] = $2; if ($3 > peak[$1]) peak[$1] = $3; if (!($1 in cpu) || $4 < cpu[$1]) cpu[$1] = $4 }
   END {
-    for (k in best) printf "best %-12s %6.2f s  peak %5d MB\n", k, best[k], peak[k];
+    for (k in best) printf "best %-12s %6.2f s  peak %5d MB  cpu %6.2f s\n", k, best[k], peak[k], cpu[k];
     printf "new build vs old build: %.2fx faster\n", best["old-build"] / best["new-build"];
     printf "new no-op vs tiny no-op: %+.0f%%\n", 100 * (best["new-noop"] / best["tiny-noop"] - 1);
     printf "build of the CSV minus the tiny project: old %.2f s, new %.2f s\n", best["old-build"] - best["tiny-build"], best["new-build"] - best["tiny-build"];

@@ -133,7 +133,7 @@ public static class BenchCommand
         return seconds * size / held;
     }
 
-    private static int Compile(string folder, string format, int workers, StageTimings? timings, bool dryRun = false, DatasetTask? task = null)
+    internal static int Compile(string folder, string format, int workers, StageTimings? timings, bool dryRun = false, DatasetTask? task = null)
         => CompileResult(folder, format, workers, timings, dryRun, task).ExampleCount;
 
     private static CompileResult CompileResult(string folder, string format, int workers, StageTimings? timings, bool dryRun = false, DatasetTask? task = null)

@@ -4,11 +4,22 @@ using FineTune.Build.Tokens;
 
 // dotnet run -c Release --project benchmarks/FineTune.Build.Benchmarks -- --filter '*'
 // dotnet run -c Release --project benchmarks/FineTune.Build.Benchmarks -- load-cost
+// dotnet run -c Release --project benchmarks/FineTune.Build.Benchmarks -- cold [--format csv] [--small 20] [--large 10000] [--repeat 3]
 // dotnet run -c Release --project benchmarks/FineTune.Build.Benchmarks -- generate csv|jsonl|yaml|preference <examples> <path>
 // dotnet run -c Release --project benchmarks/FineTune.Build.Benchmarks -- bench [--examples 10000,100000] [--formats csv,jsonl,yaml,preference]
 if (args is ["bench", ..])
 {
     return FineTune.Build.Benchmarks.BenchCommand.Run(args);
+}
+
+if (args is ["cold", ..])
+{
+    return FineTune.Build.Benchmarks.ColdCommand.Run(args);
+}
+
+if (args is ["cold-child", _, _])
+{
+    return FineTune.Build.Benchmarks.ColdCommand.Child(args[1..]);
 }
 
 if (args is ["generate", var format, var count, var path])

@@ -21,12 +21,18 @@ public sealed class PackageTests
             "tasks/net8.0/Sep.dll", "tasks/net8.0/Microsoft.ML.Tokenizers.dll", "tasks/net8.0/Microsoft.ML.Tokenizers.Data.O200kBase.dll",
             "tasks/net8.0/Microsoft.ML.Tokenizers.Data.Cl100kBase.dll", "tasks/net8.0/Microsoft.ML.Tokenizers.Data.R50kBase.dll",
             "tasks/net8.0/OpenAI.dll", "tasks/net8.0/Models/models.json",
+            "tasks/net10.0/FineTune.Build.Tasks.dll", "tasks/net10.0/FineTune.Build.Tasks.deps.json", "tasks/net10.0/FineTune.Build.Core.dll",
+            "tasks/net10.0/YamlDotNet.dll", "tasks/net10.0/Sep.dll", "tasks/net10.0/Microsoft.ML.Tokenizers.dll",
+            "tasks/net10.0/Microsoft.ML.Tokenizers.Data.Cl100kBase.dll", "tasks/net10.0/Models/models.json",
         })
         {
             Assert.IsTrue(entries.Contains(expected), $"{expected} is in the package");
         }
 
         Assert.IsFalse(entries.Any(e => e.StartsWith("lib/", StringComparison.Ordinal)), "an SDK package has no lib/ folder");
+        Assert.IsFalse(entries.Contains("tasks/net10.0/OpenAI.dll"), "tasks/net10.0/ holds only the compile task's closure; training loads from tasks/net8.0/");
+        Assert.IsTrue(IsReadyToRun(zip, "tasks/net10.0/FineTune.Build.Core.dll"), "the net10.0 core library carries ReadyToRun code");
+        Assert.IsFalse(IsReadyToRun(zip, "tasks/net8.0/FineTune.Build.Core.dll"), "the net8.0 folder stays IL only");
         Assert.IsFalse(entries.Any(e => e.Contains("Microsoft.Build.", StringComparison.Ordinal) && e.EndsWith(".dll", StringComparison.Ordinal)), "MSBuild's own assemblies come from the running MSBuild");
 
         using var nuspec = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
@@ -57,5 +63,19 @@ public sealed class PackageTests
         Assert.AreEqual(0, build.ExitCode, build.ToString());
         StringAssert.Contains(build.Output, "Support: 10 example(s)");
         Assert.IsTrue(File.Exists(Path.Combine(project, "bin", "Debug", "Support.train.jsonl")));
+    }
+
+    /// <summary>Whether the assembly in the package has a ReadyToRun header (the CLI header's managed native header).</summary>
+    private static bool IsReadyToRun(ZipArchive zip, string entry)
+    {
+        using var stream = new MemoryStream();
+        using (var source = zip.GetEntry(entry)!.Open())
+        {
+            source.CopyTo(stream);
+        }
+
+        stream.Position = 0;
+        using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+        return pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0;
     }
 }
