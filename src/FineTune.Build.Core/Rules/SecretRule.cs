@@ -33,9 +33,9 @@ public sealed partial class SecretRule : IExampleRule
         ("an OpenAI API key", OpenAiLegacyKey(), key => LooksRandom(key[3..]), HasSk),
         ("an Anthropic API key", AnthropicKey(), null, HasSk),
         ("an AWS access key id", AwsKey(), key => !key.EndsWith("EXAMPLE", StringComparison.Ordinal),
-            text => ContainsAny(text, AwsPrefixes)),
+            text => ContainsAnyAt(text, 'A', AwsPrefixes)),
         ("a GitHub token", GitHubToken(), null, text => text.Contains('_') && ContainsAny(text, GitHubPrefixes)),
-        ("a Slack token", SlackToken(), null, text => ContainsAny(text, SlackPrefixes)),
+        ("a Slack token", SlackToken(), null, text => ContainsAnyAt(text, 'x', SlackPrefixes)),
         ("a Google API key", GoogleKey(), null, text => text.Contains("AIza", StringComparison.Ordinal)),
         ("an Azure/API key assignment", AssignedKey(), key => LooksRandom(key), MayAssignKey),
         ("a private key", PrivateKey(), null, text => text.Contains("-----BEGIN ", StringComparison.Ordinal)),
@@ -76,6 +76,30 @@ public sealed partial class SecretRule : IExampleRule
     }
 
     private static bool HasSk(string text) => text.Contains("sk-", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Whether any of the literals, which all start with <paramref name="first"/>, is in the text: one vectorized scan
+    /// for that (rare) character, then a comparison at each place, instead of one scan per literal.
+    /// </summary>
+    private static bool ContainsAnyAt(string text, char first, string[] literals)
+    {
+        var span = text.AsSpan();
+        for (var at = span.IndexOf(first); at >= 0; at = span.IndexOf(first))
+        {
+            span = span[at..];
+            foreach (var literal in literals)
+            {
+                if (span.StartsWith(literal, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            span = span[1..];
+        }
+
+        return false;
+    }
 
     private static bool ContainsAny(string text, string[] literals)
     {
