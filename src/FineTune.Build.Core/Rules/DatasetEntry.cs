@@ -17,8 +17,8 @@ public sealed class DatasetEntry
         Validation = validation;
         Label = label;
         ContentKey = Hash128.Of(content);
-        PromptKey = Hash128.Of(PromptBytes(example));
-        HasImages = ImageContentRule.AllMessages(example).Any(m => m.Get("content") is ArrayNode parts && parts.Items.Any(p => p is ObjectNode o && (o.Get("type") as ScalarNode)?.Text == "image_url"));
+        PromptKey = Hash128.Of(PromptSpan(example));
+        HasImages = AnyImage(example);
     }
 
     /// <summary>The example has at least one image part (OpenAI limits those per training file).</summary>
@@ -37,20 +37,68 @@ public sealed class DatasetEntry
     /// <summary>The key of what the model is given: equal keys are the same prompt.</summary>
     public Hash128 PromptKey { get; }
 
-    /// <summary>What the model is given: the prompt, the conversation before the last assistant reply, or the DPO input.</summary>
-    internal static byte[] PromptBytes(Example example)
+    /// <summary>
+    /// What the model is given (the prompt, the conversation before the last assistant reply, or the DPO input), in
+    /// this thread's serialization buffer (valid until its next use), so hashing copies nothing.
+    /// </summary>
+    private static ReadOnlySpan<byte> PromptSpan(Example example)
     {
         switch (example.Format)
         {
             case DatasetFormat.Completion:
-                return System.Text.Encoding.UTF8.GetBytes(example.Prompt?.Text ?? "");
+                return CanonicalJsonWriter.Utf8(example.Prompt?.Text ?? "");
             case DatasetFormat.Preference:
-                return example.Body.Get("input") is { } input ? CanonicalJsonWriter.ToBytes(input) : [];
+                return example.Body.Get("input") is { } input ? CanonicalJsonWriter.Serialize(input) : [];
             default:
                 var messages = (example.Body.Get("messages") as ArrayNode)?.Items ?? [];
-                var last = messages.FindLastIndex(m => m is ObjectNode o && (o.Get("role") as ScalarNode)?.Text == "assistant");
-                var before = last >= 0 ? messages.Take(last).ToList() : messages;
-                return CanonicalJsonWriter.ToBytes(new ArrayNode(before, 0, 0));
+                var last = messages.Count - 1;
+                while (last >= 0 && !(messages[last] is ObjectNode o && (o.Get("role") as ScalarNode)?.Text == "assistant"))
+                {
+                    last--;
+                }
+
+                return CanonicalJsonWriter.SerializeList(messages, last >= 0 ? last : messages.Count);
         }
+    }
+
+    /// <summary>Any message (conversation or preference output) with a content part of type image_url.</summary>
+    private static bool AnyImage(Example example)
+    {
+        if (example.Format == DatasetFormat.Completion)
+        {
+            return false;
+        }
+
+        if (HasImagePart(example.Messages))
+        {
+            return true;
+        }
+
+        return example.Format == DatasetFormat.Preference
+            && (HasImagePart(example.Body.Get("preferred_output") as ArrayNode) || HasImagePart(example.Body.Get("non_preferred_output") as ArrayNode));
+    }
+
+    private static bool HasImagePart(ArrayNode? messages)
+    {
+        if (messages is null)
+        {
+            return false;
+        }
+
+        foreach (var message in messages.Items)
+        {
+            if (message is ObjectNode m && m.Get("content") is ArrayNode parts)
+            {
+                foreach (var part in parts.Items)
+                {
+                    if (part is ObjectNode o && (o.Get("type") as ScalarNode)?.Text == "image_url")
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
     }
 }

@@ -22,46 +22,46 @@ public sealed class ImageContentRule : IExampleRule
             return;
         }
 
-        var images = 0;
-        foreach (var message in AllMessages(example))
+        // Plain loops over the lists (no iterators): this runs for every example.
+        var images = CheckMessages(example.SourcePath, example.Messages, 0, context);
+        if (example.Format == DatasetFormat.Preference)
         {
-            if (message.Get("content") is not ArrayNode parts)
+            images = CheckMessages(example.SourcePath, example.Body.Get("preferred_output") as ArrayNode, images, context);
+            CheckMessages(example.SourcePath, example.Body.Get("non_preferred_output") as ArrayNode, images, context);
+        }
+    }
+
+    /// <summary>Checks the parts of each message in order; returns the example's image count so far.</summary>
+    private static int CheckMessages(string file, ArrayNode? messages, int images, RuleContext context)
+    {
+        if (messages is null)
+        {
+            return images;
+        }
+
+        foreach (var item in messages.Items)
+        {
+            if (item is not ObjectNode message || message.Get("content") is not ArrayNode parts)
             {
                 continue;
             }
 
             var role = ChatView.Role(message) ?? "message";
-            foreach (var part in parts.Items.OfType<ObjectNode>())
+            foreach (var partNode in parts.Items)
             {
-                if (CheckPart(example.SourcePath, part, role, context) is { } image)
+                if (partNode is ObjectNode part && CheckPart(file, part, role, context) is { } image)
                 {
                     images++;
                     if (images == MaxImagesPerExample + 1)
                     {
-                        context.Report(DiagnosticCodes.TooManyImages, example.SourcePath, image.Line, image.Column,
+                        context.Report(DiagnosticCodes.TooManyImages, file, image.Line, image.Column,
                             $"This is image {images} of the example; an example can have at most {MaxImagesPerExample} images: split the example, or remove images.");
                     }
                 }
             }
         }
-    }
 
-    /// <summary>Every message of the example: the conversation, and a preference example's outputs.</summary>
-    internal static IEnumerable<ObjectNode> AllMessages(Example example)
-    {
-        foreach (var message in ChatView.Messages(example.Messages))
-        {
-            yield return message;
-        }
-
-        if (example.Format == DatasetFormat.Preference)
-        {
-            foreach (var message in ChatView.Messages(example.Body.Get("preferred_output") as ArrayNode)
-                .Concat(ChatView.Messages(example.Body.Get("non_preferred_output") as ArrayNode)))
-            {
-                yield return message;
-            }
-        }
+        return images;
     }
 
     /// <summary>Checks one part; returns it when it is an image part.</summary>

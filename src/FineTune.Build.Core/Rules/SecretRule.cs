@@ -15,23 +15,104 @@ namespace FineTune.Build.Rules;
 /// </summary>
 public sealed partial class SecretRule : IExampleRule
 {
-    private static readonly (string Kind, Regex Pattern, Func<string, bool>? Accept)[] Patterns =
+    private static readonly string[] AwsPrefixes = ["AKIA", "ASIA", "ABIA", "ACCA", "A3T"];
+    private static readonly string[] GitHubPrefixes = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"];
+    private static readonly string[] SlackPrefixes = ["xox", "xapp-"];
+
+    // Each pattern comes with a cheap test that it may match: a literal every match contains, found by a vectorized
+    // IndexOf. Most texts contain none, so most regexes (whose own scans are slower, and AssignedKey's case-insensitive
+    // start stops at almost every word) are never run. A prefilter may only say yes too often, never no.
+    private static readonly (string Kind, Regex Pattern, Func<string, bool>? Accept, Func<string, bool> MayMatch)[] Patterns =
     [
         // Project, service-account and admin keys: sk-proj-/sk-svcacct-/sk-admin- + 58 or 74 + T3BlbkFJ + 58 or 74
         // (the shape gitleaks' openai-api-key rule uses); newer bodies without the marker are long random base64url.
-        ("an OpenAI API key", OpenAiProjectKey(), null),
-        ("an OpenAI API key", OpenAiProjectKeyNoMarker(), body => LooksRandom(body[(body.IndexOf('-', 3) + 1)..])),
+        ("an OpenAI API key", OpenAiProjectKey(), null, HasSk),
+        ("an OpenAI API key", OpenAiProjectKeyNoMarker(), body => LooksRandom(body[(body.IndexOf('-', 3) + 1)..]), HasSk),
         // Classic user keys: sk- + 20 + T3BlbkFJ ("openai" in base64) + 20, 51 characters; and other 48-character legacy keys.
-        ("an OpenAI API key", OpenAiClassicKey(), null),
-        ("an OpenAI API key", OpenAiLegacyKey(), key => LooksRandom(key[3..])),
-        ("an Anthropic API key", AnthropicKey(), null),
-        ("an AWS access key id", AwsKey(), key => !key.EndsWith("EXAMPLE", StringComparison.Ordinal)),
-        ("a GitHub token", GitHubToken(), null),
-        ("a Slack token", SlackToken(), null),
-        ("a Google API key", GoogleKey(), null),
-        ("an Azure/API key assignment", AssignedKey(), key => LooksRandom(key)),
-        ("a private key", PrivateKey(), null),
+        ("an OpenAI API key", OpenAiClassicKey(), null, HasSk),
+        ("an OpenAI API key", OpenAiLegacyKey(), key => LooksRandom(key[3..]), HasSk),
+        ("an Anthropic API key", AnthropicKey(), null, HasSk),
+        ("an AWS access key id", AwsKey(), key => !key.EndsWith("EXAMPLE", StringComparison.Ordinal),
+            text => ContainsAnyAt(text, 'A', AwsPrefixes)),
+        ("a GitHub token", GitHubToken(), null, text => text.Contains('_') && ContainsAny(text, GitHubPrefixes)),
+        ("a Slack token", SlackToken(), null, text => ContainsAnyAt(text, 'x', SlackPrefixes)),
+        ("a Google API key", GoogleKey(), null, text => text.Contains("AIza", StringComparison.Ordinal)),
+        ("an Azure/API key assignment", AssignedKey(), key => LooksRandom(key), MayAssignKey),
+        ("a private key", PrivateKey(), null, text => text.Contains("-----BEGIN ", StringComparison.Ordinal)),
     ];
+
+    /// <summary>
+    /// Whether <see cref="AssignedKey"/> may match: every alternative ends in "secret" or in "key" right after api,
+    /// subscription or access (optionally with '_' or '-'), so a "key" after any other ASCII character (hockey,
+    /// monkey, " key") cannot start a match. The regex is case-insensitive and .NET's case equivalence also maps the
+    /// Kelvin sign (U+212A) to k, which OrdinalIgnoreCase does not: that character runs the regex, and so does a
+    /// non-ASCII character before "key", as a culture may equate it with i, n or s.
+    /// </summary>
+    private static bool MayAssignKey(string text)
+    {
+        if (text.Contains("secret", StringComparison.OrdinalIgnoreCase) || text.Contains('\u212A'))
+        {
+            return true;
+        }
+
+        var from = 0;
+        while (from < text.Length)
+        {
+            var at = text.IndexOf("key", from, StringComparison.OrdinalIgnoreCase);
+            if (at < 0)
+            {
+                return false;
+            }
+
+            if (at > 0 && (text[at - 1] > 0x7F || "iInNsS_-".Contains(text[at - 1])))
+            {
+                return true;
+            }
+
+            from = at + 1;
+        }
+
+        return false;
+    }
+
+    private static bool HasSk(string text) => text.Contains("sk-", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Whether any of the literals, which all start with <paramref name="first"/>, is in the text: one vectorized scan
+    /// for that (rare) character, then a comparison at each place, instead of one scan per literal.
+    /// </summary>
+    private static bool ContainsAnyAt(string text, char first, string[] literals)
+    {
+        var span = text.AsSpan();
+        for (var at = span.IndexOf(first); at >= 0; at = span.IndexOf(first))
+        {
+            span = span[at..];
+            foreach (var literal in literals)
+            {
+                if (span.StartsWith(literal, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            span = span[1..];
+        }
+
+        return false;
+    }
+
+    private static bool ContainsAny(string text, string[] literals)
+    {
+        foreach (var literal in literals)
+        {
+            if (text.Contains(literal, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private readonly Dictionary<string, string?> _allowed;
 
@@ -55,19 +136,24 @@ public sealed partial class SecretRule : IExampleRule
     {
         foreach (var text in ChatView.Strings(example.Body))
         {
-            var seen = new List<(int Start, int End)>();
-            foreach (var (kind, pattern, accept) in Patterns)
+            List<(int Start, int End)>? seen = null;
+            foreach (var (kind, pattern, accept, mayMatch) in Patterns)
             {
+                if (!mayMatch(text.Text))
+                {
+                    continue;
+                }
+
                 for (var match = pattern.Match(text.Text); match.Success; match = match.NextMatch())
                 {
                     var secret = match.Groups["secret"].Success ? match.Groups["secret"] : match.Groups[0];
                     if ((accept is not null && !accept(secret.Value))
-                        || seen.Any(s => secret.Index < s.End && s.Start < secret.Index + secret.Length))
+                        || (seen is not null && seen.Any(s => secret.Index < s.End && s.Start < secret.Index + secret.Length)))
                     {
                         continue;
                     }
 
-                    seen.Add((secret.Index, secret.Index + secret.Length));
+                    (seen ??= []).Add((secret.Index, secret.Index + secret.Length));
                     var (line, column) = TextLocator.Locate(example.SourcePath, text, secret.Index);
                     var fingerprint = Fingerprint(secret.Value, text.Text);
                     if (_allowed.TryGetValue(fingerprint, out var reason))

@@ -175,4 +175,33 @@ public sealed class DatasetRulesTests
         Assert.AreEqual(hash, Hash128.Of(TestFiles.Utf8.GetBytes("{\"prompt\": \"a\"}")));
         Assert.AreNotEqual(hash, Hash128.Of(TestFiles.Utf8.GetBytes("{\"prompt\": \"b\"}")));
     }
+
+    // DatasetEntry keys
+
+    [TestMethod]
+    public void Entry_PromptKey_IsTheHashOfWhatTheModelIsGiven_InEachFormat()
+    {
+        using var folder = new TempFolder();
+        var completion = Bind(folder, "a.jsonl", "{\"prompt\": \"Caf\u00e9 \\\"ad\\\"\", \"completion\": \" yes\"}\n", DatasetFormat.Completion)[0];
+        var chat = Bind(folder, "c.jsonl",
+            "{\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}, {\"role\": \"assistant\", \"content\": \"A\"}, {\"role\": \"user\", \"content\": \"More\"}, {\"role\": \"assistant\", \"content\": \"B\"}]}\n"
+            + "{\"messages\": [{\"role\": \"user\", \"content\": \"Only me\"}, {\"role\": \"user\", \"content\": [{\"type\": \"image_url\", \"image_url\": {\"url\": \"https://x/y.png\"}}]}]}\n",
+            DatasetFormat.Chat);
+        var preference = Bind(folder, "p.jsonl",
+            "{\"input\": {\"messages\": [{\"role\": \"user\", \"content\": \"Q\"}]}, \"preferred_output\": [{\"role\": \"assistant\", \"content\": \"good\"}], \"non_preferred_output\": [{\"role\": \"assistant\", \"content\": \"bad\"}]}\n",
+            DatasetFormat.Preference)[0];
+
+        static Hash128 Key(string text) => Hash128.Of(TestFiles.Utf8.GetBytes(text));
+        DatasetEntry Entry(Example example) => new(example, CanonicalJsonWriter.ToBytes(example.Body), false, null);
+
+        Assert.AreEqual(Key("Caf\u00e9 \"ad\""), Entry(completion).PromptKey);
+        Assert.AreEqual(Key("[{\"role\": \"user\", \"content\": \"Hi\"}, {\"role\": \"assistant\", \"content\": \"A\"}, {\"role\": \"user\", \"content\": \"More\"}]"), Entry(chat[0]).PromptKey);
+        Assert.IsFalse(Entry(chat[0]).HasImages);
+
+        // No assistant reply: the whole conversation is the prompt.
+        Assert.AreEqual(Key(TestFiles.Utf8.GetString(CanonicalJsonWriter.ToBytes(chat[1].Body))["{\"messages\": ".Length..^1]), Entry(chat[1]).PromptKey);
+        Assert.IsTrue(Entry(chat[1]).HasImages);
+        Assert.AreEqual(Key("{\"messages\": [{\"role\": \"user\", \"content\": \"Q\"}]}"), Entry(preference).PromptKey);
+        Assert.AreEqual(Key(TestFiles.Utf8.GetString(CanonicalJsonWriter.ToBytes(preference.Body))), Entry(preference).ContentKey);
+    }
 }

@@ -88,4 +88,47 @@ public sealed class CanonicalJsonWriterTests
         Assert.AreEqual("{\"p\": \"" + string.Concat(Enumerable.Repeat("\\u00e9", 200_000)) + "\"}", Utf8.GetString(bytes));
         Assert.AreEqual("{\"z\": \"y\"}", Utf8.GetString(CanonicalJsonWriter.ToBytes(new ObjectNode([P("z", S("y"))], 1, 1))));
     }
+
+    [TestMethod]
+    public void MixedStrings_MatchACharacterByCharacterEscape()
+    {
+        // Runs of printable ASCII are copied in bulk: check every boundary (run at the start, end, between escapes,
+        // length 0 to 40, around 0x1F/0x20 and 0x7E/0x7F) against the rule applied one character at a time.
+        char[] alphabet = ['a', 'Z', '0', ' ', '~', '!', '"', '\\', '/', '\n', '\r', '\t', '\b', '\f', '\u0000', '\u001f', '\u007f', '\u0080', 'é', '中', '\ud83d', '\ude00', '\uffff'];
+        var random = new Random(8);
+        for (var i = 0; i < 2_000; i++)
+        {
+            var chars = new char[random.Next(0, 80)];
+            var ascii = random.Next(2) == 0;
+            for (var k = 0; k < chars.Length; k++)
+            {
+                chars[k] = ascii && random.Next(8) > 0 ? (char)random.Next(0x20, 0x7F) : alphabet[random.Next(alphabet.Length)];
+            }
+
+            var text = new string(chars);
+            Assert.AreEqual(Escaped(text), Bytes(S(text)), $"text {i}");
+        }
+    }
+
+    private static string Escaped(string text)
+    {
+        var expected = new System.Text.StringBuilder("\"");
+        foreach (var c in text)
+        {
+            expected.Append(c switch
+            {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                '\b' => "\\b",
+                '\f' => "\\f",
+                < ' ' or > '~' => $"\\u{(int)c:x4}",
+                _ => c.ToString(),
+            });
+        }
+
+        return expected.Append('"').ToString();
+    }
 }

@@ -199,6 +199,31 @@ public sealed class ContentRulesTests
     }
 
     [TestMethod]
+    [DataRow("API_KEY={0}")]
+    [DataRow("access-key: {0}")]
+    [DataRow("hockey, then the api_\u212Aey = {0}")]
+    [DataRow("The Secret: '{0}'")]
+    public void AzureStyleKey_AfterOtherKeyWords_OrInAnyCase_IsStillFT6004(string pattern)
+    {
+        // The regex is run only when its key name may be there: other "key"s before it, upper case, and the Kelvin
+        // sign (which .NET's case-insensitive matching equates with k) must not hide it.
+        var text = string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, AzureKey);
+        var line = $$"""{"prompt": "{{text}}", "completion": "ok"}""";
+        var d = Single(Completion(Secrets, line), "FT6004", 1, Col(line, "\"" + text[..4]), DiagnosticSeverity.Error);
+        StringAssert.Contains(d.Message, "an Azure/API key assignment");
+    }
+
+    [TestMethod]
+    [DataRow("hockey = {0}")]
+    [DataRow("monkey: {0}")]
+    [DataRow("the key = {0}")]
+    public void HexAfterAWordEndingInKey_IsNotAKeyAssignment(string pattern)
+    {
+        var text = string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, AzureKey);
+        Assert.AreEqual("", Codes(Completion(Secrets, $$"""{"prompt": "{{text}}", "completion": "ok"}""")));
+    }
+
+    [TestMethod]
     public void PemPrivateKey_IsFT6004_AndTheKeyBodyIsNotEchoed()
     {
         var body = "MIIEowIBAAKCAQEA7bq98example0body1of2a3fake4key";
