@@ -42,11 +42,14 @@ public sealed class SplitAssigner
     /// <summary>The example's place in [0, 1): the first 8 bytes of SHA-256(seed, 0, identity).</summary>
     public double Position(ReadOnlySpan<byte> identity)
     {
+        // One-shot hash over a pooled copy: an IncrementalHash per example cost as much as making its bytes.
         Span<byte> hash = stackalloc byte[32];
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(_seed);
-        sha.AppendData(identity);
-        sha.GetHashAndReset(hash);
+        var length = _seed.Length + identity.Length;
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        _seed.CopyTo(rented, 0);
+        identity.CopyTo(rented.AsSpan(_seed.Length));
+        SHA256.HashData(rented.AsSpan(0, length), hash);
+        System.Buffers.ArrayPool<byte>.Shared.Return(rented);
         var value = BinaryPrimitives.ReadUInt64BigEndian(hash);
         return (value >> 11) * (1.0 / (1UL << 53));
     }
