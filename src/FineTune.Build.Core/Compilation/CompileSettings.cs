@@ -50,6 +50,9 @@ public sealed class CompileSettings
 
     public string? Epochs { get; set; }
 
+    /// <summary>FineTuneCompileParallelism: worker threads for checks and token counts; empty or 0 for one per core.</summary>
+    public string? Parallelism { get; set; }
+
     public string? LifecycleDate { get; set; }
 
     public bool WriteReports { get; set; } = true;
@@ -110,6 +113,14 @@ public sealed class CompileSettings
             var parsed = int.TryParse(Epochs, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 1 && value <= 50;
             ok &= Check(parsed, "FineTuneEpochs", Epochs, "a whole number from 1 to 50, or auto");
             epochs = value;
+        }
+
+        var parallelism = Environment.ProcessorCount;
+        if (!string.IsNullOrWhiteSpace(Parallelism))
+        {
+            var parsed = int.TryParse(Parallelism, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 0 && value <= 256;
+            ok &= Check(parsed, "FineTuneCompileParallelism", Parallelism, "a whole number from 1 to 256, or 0 for one worker per core");
+            parallelism = value > 0 ? value : parallelism;
         }
 
         if (!string.IsNullOrWhiteSpace(Method))
@@ -195,6 +206,7 @@ public sealed class CompileSettings
             Method = string.IsNullOrWhiteSpace(Method) ? null : Method!.Trim().ToLowerInvariant(),
             ModelFallback = string.IsNullOrWhiteSpace(ModelFallback) ? null : ModelFallback!.Trim(),
             Epochs = epochs,
+            Parallelism = parallelism,
             Today = today,
             AllowedSecrets = allowances,
             WriteReports = WriteReports,

@@ -47,6 +47,8 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
 
     public string? MaxDiagnostics { get; set; }
 
+    public string? Parallelism { get; set; }
+
     public string? ModelCatalog { get; set; }
 
     public string? ModelFallback { get; set; }
@@ -222,6 +224,7 @@ public sealed class CompileFineTuneDataset : Microsoft.Build.Utilities.Task
             OutputDirectory = OutputDirectory,
             IntermediateDirectory = IntermediateDirectory,
             DatasetName = DatasetName,
+            Parallelism = Parallelism,
             BaseModel = BaseModel,
             Format = Format,
             Task = Task,

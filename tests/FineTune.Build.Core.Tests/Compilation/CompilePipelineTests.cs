@@ -125,4 +125,29 @@ public sealed class CompilePipelineTests
         Assert.IsTrue(hashes.Count is > 60 and < 140, $"{hashes.Count} validation examples");
         CollectionAssert.AreEqual(hashes, dashes);
     }
+
+    [TestMethod]
+    [DataRow("", -1, "")]
+    [DataRow("0", -1, "")]
+    [DataRow("1", 1, "")]
+    [DataRow(" 3 ", 3, "")]
+    [DataRow("-2", 0, "FT0001")]
+    [DataRow("many", 0, "FT0001")]
+    public void FineTuneCompileParallelism_SetsTheWorkers_ZeroOrEmptyMeansOnePerCore(string value, int workers, string codes)
+    {
+        var settings = new CompileSettings { OutputDirectory = "out", DatasetName = "d", Parallelism = value };
+        settings.Sources.Add(("a.jsonl", new Dictionary<string, string?>()));
+        var diagnostics = new Diagnostics.DiagnosticCollector();
+        var options = settings.ToOptions(diagnostics);
+
+        Assert.AreEqual(codes, string.Join(" ", diagnostics.Diagnostics.Select(d => d.Code)));
+        if (codes == "")
+        {
+            Assert.AreEqual(workers < 0 ? Environment.ProcessorCount : workers, options!.Parallelism);
+        }
+        else
+        {
+            StringAssert.Contains(diagnostics.Diagnostics[0].Message, "FineTuneCompileParallelism");
+        }
+    }
 }
