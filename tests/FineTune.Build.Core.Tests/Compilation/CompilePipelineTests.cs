@@ -137,7 +137,7 @@ public sealed class CompilePipelineTests
     {
         var settings = new CompileSettings { OutputDirectory = "out", DatasetName = "d", Parallelism = value };
         settings.Sources.Add(("a.jsonl", new Dictionary<string, string?>()));
-        var diagnostics = new Diagnostics.DiagnosticCollector();
+        var diagnostics = new FineTune.Build.Diagnostics.DiagnosticCollector();
         var options = settings.ToOptions(diagnostics);
 
         Assert.AreEqual(codes, string.Join(" ", diagnostics.Diagnostics.Select(d => d.Code)));
