@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
@@ -20,6 +21,8 @@ public sealed class RecordSpool : IDisposable
     /// <summary>Bytes kept in memory before the spool moves to a file.</summary>
     public const int DefaultMemoryBudget = 16 << 20;
 
+    private const int BufferSize = 1 << 16;
+
     private const byte RecordTag = 1;
     private const byte DiagnosticTag = 2;
     private const byte EndOfSourceTag = 3;
@@ -32,16 +35,19 @@ public sealed class RecordSpool : IDisposable
     private readonly string _name;
     private readonly long _memoryBudget;
     private Stream _stream = new MemoryStream();
-    private BinaryWriter _writer;
-    private BinaryReader? _reader;
-    private byte[] _buffer = [];
+
+    // One buffer, written with BinaryPrimitives and moved to the stream 64 KB at a time, then read back the same
+    // way: a BinaryWriter/BinaryReader made a virtual stream call per field, which cost more than parsing CSV again.
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+    private int _position;
+    private int _end;
+    private bool _reading;
 
     public RecordSpool(string directory, string name, long memoryBudget = DefaultMemoryBudget)
     {
         _directory = directory;
         _name = name;
         _memoryBudget = memoryBudget;
-        _writer = new BinaryWriter(_stream, Encoding.UTF8, leaveOpen: true);
     }
 
     public long MemoryBudget => _memoryBudget;
@@ -53,32 +59,29 @@ public sealed class RecordSpool : IDisposable
     {
         foreach (var d in diagnostics)
         {
-            _writer.Write(DiagnosticTag);
+            WriteByte(DiagnosticTag);
             WriteString(d.Code);
-            _writer.Write((byte)d.DefaultSeverity);
-            _writer.Write(d.File is not null);
+            WriteByte((byte)d.DefaultSeverity);
+            WriteByte(d.File is null ? (byte)0 : (byte)1);
             if (d.File is not null)
             {
                 WriteString(d.File);
             }
 
-            _writer.Write(d.Line);
-            _writer.Write(d.Column);
+            WriteInt(d.Line);
+            WriteInt(d.Column);
             WriteString(d.Message);
         }
-
-        SpillIfFull();
     }
 
     public void AddRecord(SourceRecord record)
     {
-        _writer.Write(RecordTag);
-        _writer.Write(record.Ordinal);
+        WriteByte(RecordTag);
+        WriteInt(record.Ordinal);
         WriteNode(record.Node);
-        SpillIfFull();
     }
 
-    public void EndSource() => _writer.Write(EndOfSourceTag);
+    public void EndSource() => WriteByte(EndOfSourceTag);
 
     /// <summary>
     /// The next source's records, in the order they were added; its diagnostics are reported to
@@ -86,27 +89,28 @@ public sealed class RecordSpool : IDisposable
     /// </summary>
     public IEnumerable<SourceRecord> Replay(DiagnosticCollector diagnostics)
     {
-        if (_reader is null)
+        if (!_reading)
         {
-            _writer.Flush();
+            Flush();
             _stream.Position = 0;
-            _reader = new BinaryReader(_stream, Encoding.UTF8, leaveOpen: true);
+            _position = _end = 0;
+            _reading = true;
         }
 
         while (true)
         {
-            switch (_reader.ReadByte())
+            switch (ReadByte())
             {
                 case RecordTag:
-                    var ordinal = _reader.ReadInt32();
+                    var ordinal = ReadInt();
                     yield return new SourceRecord((ObjectNode)ReadNode(), ordinal);
                     break;
                 case DiagnosticTag:
                     var code = ReadString();
-                    var severity = (DiagnosticSeverity)_reader.ReadByte();
-                    var file = _reader.ReadBoolean() ? ReadString() : null;
-                    var line = _reader.ReadInt32();
-                    var column = _reader.ReadInt32();
+                    var severity = (DiagnosticSeverity)ReadByte();
+                    var file = ReadByte() != 0 ? ReadString() : null;
+                    var line = ReadInt();
+                    var column = ReadInt();
                     diagnostics.Report(code, severity, file, line, column, ReadString());
                     break;
                 default:
@@ -117,9 +121,13 @@ public sealed class RecordSpool : IDisposable
 
     public void Dispose()
     {
-        _reader?.Dispose();
-        _writer.Dispose();
         _stream.Dispose();
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+
         if (FilePath is not null)
         {
             try
@@ -133,53 +141,34 @@ public sealed class RecordSpool : IDisposable
         }
     }
 
-    private void SpillIfFull()
-    {
-        if (FilePath is not null || _stream.Length < _memoryBudget)
-        {
-            return;
-        }
-
-        Directory.CreateDirectory(_directory);
-        var path = Path.Combine(_directory, $"{_name}.{Guid.NewGuid():N}.spool.tmp");
-        var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
-        FilePath = path;
-        _writer.Flush();
-        ((MemoryStream)_stream).WriteTo(file);
-        _writer.Dispose();
-        _stream.Dispose();
-        _stream = file;
-        _writer = new BinaryWriter(_stream, Encoding.UTF8, leaveOpen: true);
-    }
-
     // Nesting is bounded by the readers' FineTuneMaxNestingDepth (and its ceiling), as in the binder.
     private void WriteNode(Node node)
     {
         switch (node)
         {
             case ScalarNode scalar:
-                _writer.Write(ScalarTag);
-                _writer.Write(scalar.Line);
-                _writer.Write(scalar.Column);
-                _writer.Write((byte)scalar.Kind);
+                WriteByte(ScalarTag);
+                WriteInt(scalar.Line);
+                WriteInt(scalar.Column);
+                WriteByte((byte)scalar.Kind);
                 WriteString(scalar.Text);
-                _writer.Write(scalar.IsBlock);
-                _writer.Write(scalar.AddedPrefix);
-                _writer.Write(scalar.Segments?.Count ?? -1);
+                WriteByte(scalar.IsBlock ? (byte)1 : (byte)0);
+                WriteInt(scalar.AddedPrefix);
+                WriteInt(scalar.Segments?.Count ?? -1);
                 foreach (var segment in scalar.Segments ?? [])
                 {
-                    _writer.Write(segment.Start);
-                    _writer.Write(segment.Length);
-                    _writer.Write(segment.Line);
-                    _writer.Write(segment.Column);
+                    WriteInt(segment.Start);
+                    WriteInt(segment.Length);
+                    WriteInt(segment.Line);
+                    WriteInt(segment.Column);
                 }
 
                 break;
             case ArrayNode array:
-                _writer.Write(ArrayTag);
-                _writer.Write(array.Line);
-                _writer.Write(array.Column);
-                _writer.Write(array.Items.Count);
+                WriteByte(ArrayTag);
+                WriteInt(array.Line);
+                WriteInt(array.Column);
+                WriteInt(array.Items.Count);
                 foreach (var item in array.Items)
                 {
                     WriteNode(item);
@@ -187,15 +176,15 @@ public sealed class RecordSpool : IDisposable
 
                 break;
             case ObjectNode obj:
-                _writer.Write(ObjectTag);
-                _writer.Write(obj.Line);
-                _writer.Write(obj.Column);
-                _writer.Write(obj.Properties.Count);
+                WriteByte(ObjectTag);
+                WriteInt(obj.Line);
+                WriteInt(obj.Column);
+                WriteInt(obj.Properties.Count);
                 foreach (var property in obj.Properties)
                 {
                     WriteString(property.Name);
-                    _writer.Write(property.Line);
-                    _writer.Write(property.Column);
+                    WriteInt(property.Line);
+                    WriteInt(property.Column);
                     WriteNode(property.Value);
                 }
 
@@ -207,30 +196,30 @@ public sealed class RecordSpool : IDisposable
 
     private Node ReadNode()
     {
-        var tag = _reader!.ReadByte();
-        var line = _reader.ReadInt32();
-        var column = _reader.ReadInt32();
+        var tag = ReadByte();
+        var line = ReadInt();
+        var column = ReadInt();
         switch (tag)
         {
             case ScalarTag:
-                var kind = (ScalarKind)_reader.ReadByte();
+                var kind = (ScalarKind)ReadByte();
                 var text = ReadString();
-                var isBlock = _reader.ReadBoolean();
-                var addedPrefix = _reader.ReadInt32();
-                var count = _reader.ReadInt32();
+                var isBlock = ReadByte() != 0;
+                var addedPrefix = ReadInt();
+                var count = ReadInt();
                 TextSegment[]? segments = null;
                 if (count >= 0)
                 {
                     segments = new TextSegment[count];
                     for (var i = 0; i < count; i++)
                     {
-                        segments[i] = new TextSegment(_reader.ReadInt32(), _reader.ReadInt32(), _reader.ReadInt32(), _reader.ReadInt32());
+                        segments[i] = new TextSegment(ReadInt(), ReadInt(), ReadInt(), ReadInt());
                     }
                 }
 
                 return new ScalarNode(kind, text, line, column) { IsBlock = isBlock, AddedPrefix = addedPrefix, Segments = segments };
             case ArrayTag:
-                var items = new List<Node>(_reader.ReadInt32());
+                var items = new List<Node>(ReadInt());
                 for (var i = items.Capacity; i > 0; i--)
                 {
                     items.Add(ReadNode());
@@ -238,12 +227,12 @@ public sealed class RecordSpool : IDisposable
 
                 return new ArrayNode(items, line, column);
             default:
-                var properties = new List<Property>(_reader.ReadInt32());
+                var properties = new List<Property>(ReadInt());
                 for (var i = properties.Capacity; i > 0; i--)
                 {
                     var name = ReadString();
-                    var propertyLine = _reader.ReadInt32();
-                    var propertyColumn = _reader.ReadInt32();
+                    var propertyLine = ReadInt();
+                    var propertyColumn = ReadInt();
                     properties.Add(new Property(name, propertyLine, propertyColumn, ReadNode()));
                 }
 
@@ -251,45 +240,171 @@ public sealed class RecordSpool : IDisposable
         }
     }
 
-    // UTF-8 when the text is valid UTF-16 (almost always: half the bytes of ASCII text); a lone surrogate, which
-    // some escapes can produce, goes as UTF-16 so the text comes back exactly.
+    private void WriteByte(byte value)
+    {
+        Room(1);
+        _buffer[_position++] = value;
+    }
+
+    private void WriteInt(int value)
+    {
+        Room(4);
+        BinaryPrimitives.WriteInt32LittleEndian(_buffer.AsSpan(_position), value);
+        _position += 4;
+    }
+
+    // A header of (byte length << 1) | utf16: UTF-8 when the text is valid UTF-16 (almost always); a lone
+    // surrogate, which some escapes can produce, goes as UTF-16 so the text comes back exactly.
     private void WriteString(string text)
     {
-        var max = Encoding.UTF8.GetMaxByteCount(text.Length);
-        var rented = max <= 1024 ? null : ArrayPool<byte>.Shared.Rent(max);
-        Span<byte> bytes = rented ?? stackalloc byte[max];
-        if (Utf8.FromUtf16(text, bytes, out _, out var written, replaceInvalidSequences: false) == OperationStatus.Done)
+        var max = (text.Length * 3) + 4;
+        if (max <= BufferSize)
         {
-            _writer.Write7BitEncodedInt(written << 1);
-            _writer.Write(bytes[..written]);
+            Room(max);
+            if (Utf8.FromUtf16(text, _buffer.AsSpan(_position + 4), out _, out var written, replaceInvalidSequences: false) == OperationStatus.Done)
+            {
+                BinaryPrimitives.WriteInt32LittleEndian(_buffer.AsSpan(_position), written << 1);
+                _position += 4 + written;
+                return;
+            }
         }
         else
         {
-            _writer.Write7BitEncodedInt((text.Length << 1) | 1);
-            _writer.Write(MemoryMarshal.AsBytes(text.AsSpan()));
+            var rented = ArrayPool<byte>.Shared.Rent(max);
+            try
+            {
+                if (Utf8.FromUtf16(text, rented, out _, out var written, replaceInvalidSequences: false) == OperationStatus.Done)
+                {
+                    WriteInt(written << 1);
+                    WriteBytes(rented.AsSpan(0, written));
+                    return;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
 
-        if (rented is not null)
+        WriteInt((text.Length << 1) | 1);
+        WriteBytes(MemoryMarshal.AsBytes(text.AsSpan()));
+    }
+
+    private void WriteBytes(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length > BufferSize - _position)
+        {
+            Flush();
+            _stream.Write(bytes);
+            return;
+        }
+
+        bytes.CopyTo(_buffer.AsSpan(_position));
+        _position += bytes.Length;
+    }
+
+    private void Room(int bytes)
+    {
+        if (_position + bytes > BufferSize)
+        {
+            Flush();
+        }
+    }
+
+    /// <summary>Moves the buffer to the stream, and the stream to a file once it outgrew the memory budget.</summary>
+    private void Flush()
+    {
+        _stream.Write(_buffer, 0, _position);
+        _position = 0;
+        if (FilePath is not null || _stream.Length < _memoryBudget)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(_directory);
+        var path = Path.Combine(_directory, $"{_name}.{Guid.NewGuid():N}.spool.tmp");
+        var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        FilePath = path;
+        ((MemoryStream)_stream).WriteTo(file);
+        _stream.Dispose();
+        _stream = file;
+    }
+
+    private byte ReadByte()
+    {
+        Fill(1);
+        return _buffer[_position++];
+    }
+
+    private int ReadInt()
+    {
+        Fill(4);
+        var value = BinaryPrimitives.ReadInt32LittleEndian(_buffer.AsSpan(_position));
+        _position += 4;
+        return value;
+    }
+
+    private string ReadString()
+    {
+        var header = ReadInt();
+        var length = header >> 1;
+        if ((header & 1) != 0)
+        {
+            return string.Create(length, this, static (chars, spool) => spool.ReadBytes(MemoryMarshal.AsBytes(chars)));
+        }
+
+        if (length <= BufferSize)
+        {
+            Fill(length);
+            var text = Encoding.UTF8.GetString(_buffer, _position, length);
+            _position += length;
+            return text;
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            ReadBytes(rented.AsSpan(0, length));
+            return Encoding.UTF8.GetString(rented, 0, length);
+        }
+        finally
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
     }
 
-    private string ReadString()
+    private void ReadBytes(Span<byte> into)
     {
-        var header = _reader!.Read7BitEncodedInt();
-        var length = header >> 1;
-        if ((header & 1) != 0)
+        var buffered = Math.Min(into.Length, _end - _position);
+        _buffer.AsSpan(_position, buffered).CopyTo(into);
+        _position += buffered;
+        if (buffered < into.Length)
         {
-            return string.Create(length, _reader.BaseStream, static (chars, stream) => stream.ReadExactly(MemoryMarshal.AsBytes(chars)));
+            _stream.ReadExactly(into[buffered..]);
+        }
+    }
+
+    /// <summary>Makes <paramref name="bytes"/> (at most the buffer's size) readable at the position.</summary>
+    private void Fill(int bytes)
+    {
+        if (_end - _position >= bytes)
+        {
+            return;
         }
 
-        if (_buffer.Length < length)
+        var kept = _end - _position;
+        Buffer.BlockCopy(_buffer, _position, _buffer, 0, kept);
+        _position = 0;
+        _end = kept;
+        while (_end < bytes)
         {
-            _buffer = new byte[Math.Max(length, 4096)];
-        }
+            var read = _stream.Read(_buffer, _end, BufferSize - _end);
+            if (read == 0)
+            {
+                throw new EndOfStreamException("The spool ended early.");
+            }
 
-        _reader.BaseStream.ReadExactly(_buffer, 0, length);
-        return Encoding.UTF8.GetString(_buffer, 0, length);
+            _end += read;
+        }
     }
 }

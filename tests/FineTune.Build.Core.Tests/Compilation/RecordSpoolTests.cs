@@ -5,7 +5,10 @@ using FineTune.Build.Sources;
 
 namespace FineTune.Build.Core.Tests.Compilation;
 
-/// <summary>The spool gives back exactly what was read: every node, location and text, and the diagnostics between.</summary>
+/// <summary>
+/// The spool gives back exactly what was read: every node, location and text, and the diagnostics between; past its
+/// 64 KB buffer, and past a small memory budget into a file.
+/// </summary>
 [TestClass]
 public sealed class RecordSpoolTests
 {
@@ -40,7 +43,7 @@ public sealed class RecordSpoolTests
         {
             for (var source = 0; source < 2; source++)
             {
-                for (var i = 0; i < 50; i++)
+                for (var i = 0; i < 1500; i++)
                 {
                     if (i % 7 == 0)
                     {
