@@ -154,7 +154,7 @@ public sealed class DatasetCompiler
             _diagnostics, plan.IsClassification, report, model.MinExamples > 0 ? model.MinExamples : 10, _options.ProjectFile));
         // The stamp goes before anything is written and comes back after everything, so a kill leaves no stamp.
         var stamp = new CompletionStamp(_options.OutputDirectory, _options.IntermediateDirectory, _options.DatasetName);
-        stamp.Begin();
+        stamp.Begin(inUse: _spool?.FilePath);
         using var write = new WriteStage(TrainPath, ValidationPath, SourceMapPath("train"), SourceMapPath("validation"));
 
         // Workers are lent out and taken back, so each tokenizer stays warm (its cache of words) across batches

@@ -165,10 +165,7 @@ public sealed class RecordSpool : IDisposable
 
                 break;
             case ArrayNode array:
-                WriteByte(ArrayTag);
-                WriteInt(array.Line);
-                WriteInt(array.Column);
-                WriteInt(array.Items.Count);
+                WriteHeader(ArrayTag, array, array.Items.Count);
                 foreach (var item in array.Items)
                 {
                     WriteNode(item);
@@ -176,10 +173,7 @@ public sealed class RecordSpool : IDisposable
 
                 break;
             case ObjectNode obj:
-                WriteByte(ObjectTag);
-                WriteInt(obj.Line);
-                WriteInt(obj.Column);
-                WriteInt(obj.Properties.Count);
+                WriteHeader(ObjectTag, obj, obj.Properties.Count);
                 foreach (var property in obj.Properties)
                 {
                     WriteString(property.Name);
@@ -192,6 +186,14 @@ public sealed class RecordSpool : IDisposable
             default:
                 throw new InvalidOperationException($"Unknown node type {node.GetType().Name}.");
         }
+    }
+
+    private void WriteHeader(byte tag, Node node, int count)
+    {
+        WriteByte(tag);
+        WriteInt(node.Line);
+        WriteInt(node.Column);
+        WriteInt(count);
     }
 
     private Node ReadNode()

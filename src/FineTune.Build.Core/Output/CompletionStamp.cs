@@ -29,8 +29,11 @@ public sealed class CompletionStamp
 
     public static string PathFor(string folder, string datasetName) => System.IO.Path.Combine(folder, datasetName + ".finetune.complete");
 
-    /// <summary>Before anything is written: the stamp goes first, then any <c>&lt;name&gt;.*.tmp</c> left by a killed compile.</summary>
-    public void Begin()
+    /// <summary>
+    /// Before anything is written: the stamp goes first, then any <c>&lt;name&gt;.*.tmp</c> left by a killed compile
+    /// (except <paramref name="inUse"/>, this compile's own spool).
+    /// </summary>
+    public void Begin(string? inUse = null)
     {
         if (File.Exists(Path))
         {
@@ -46,6 +49,11 @@ public sealed class CompletionStamp
 
             foreach (var leftover in Directory.EnumerateFiles(folder, _datasetName + ".*.tmp"))
             {
+                if (string.Equals(leftover, inUse, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
                 try
                 {
                     File.Delete(leftover);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using FineTune.Build.Compilation;
+using static FineTune.Build.Core.Tests.Compilation.CompileHarness;
 
 namespace FineTune.Build.Core.Tests.Compilation;
 
@@ -149,5 +150,21 @@ public sealed class CompilePipelineTests
         {
             StringAssert.Contains(diagnostics.Diagnostics[0].Message, "FineTuneCompileParallelism");
         }
+    }
+
+    [TestMethod]
+    public void AnInferredTaskOfMoreThanTheSpoolsMemoryBudget_ReplaysFromItsFile_AndLeavesNoFile()
+    {
+        // About 25 MB of spool: past RecordSpool.DefaultMemoryBudget, so the compile reads back from obj/*.spool.tmp.
+        const int count = 150_000;
+        using var folder = new TempFolder();
+        var run = CompileHarness.Compile(folder, "a.jsonl", GenerationJsonl(count));
+
+        Assert.IsTrue(run.Result.Succeeded, run.Codes);
+        Assert.AreEqual(DatasetTask.Generation, run.Result.Task);
+        var lines = File.ReadAllLines(run.Result.TrainPath);
+        Assert.AreEqual(count, lines.Length);
+        Assert.AreEqual("{\"prompt\": \"Question 150000\\n\\n###\\n\\n\", \"completion\": \" Answer number 150000 END\"}", lines[^1]);
+        Assert.AreEqual(0, Directory.GetFiles(folder.File("obj"), "*.tmp").Length);
     }
 }
