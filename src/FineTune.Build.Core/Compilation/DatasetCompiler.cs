@@ -6,6 +6,7 @@ using FineTune.Build.Models;
 using FineTune.Build.Output;
 using FineTune.Build.Reports;
 using FineTune.Build.Rules;
+using FineTune.Build.Sources;
 using FineTune.Build.Tokens;
 
 namespace FineTune.Build.Compilation;
@@ -26,6 +27,9 @@ public sealed class DatasetCompiler
     /// of the workers' ones, so this size is part of the diagnostics' order.
     /// </summary>
     private const int BatchSize = 512;
+
+    /// <summary>Records the survey's reader thread hands over at a time.</summary>
+    private const int SurveyChunk = 256;
 
     /// <summary>Batches the reader thread may be ahead of the ordered stage (bounds memory).</summary>
     private const int QueuedBatches = 4;
@@ -74,25 +78,83 @@ public sealed class DatasetCompiler
     /// </summary>
     private DatasetSurvey Survey(RecordSpool spool)
     {
+        // The parse runs on a thread of its own and hands records over in chunks; this thread spools and counts
+        // them, so writing the spool overlaps the parse (the survey is the one serial part of an inferred compile).
         var start = Stopwatch.GetTimestamp();
         var survey = new DatasetSurvey();
-        var held = DiagnosticCollector.Deferred(_diagnostics);
-        foreach (var source in _options.Sources)
+        using var chunks = new BlockingCollection<List<SurveyEntry>>(boundedCapacity: 8);
+        using var cancel = new CancellationTokenSource();
+        var reader = Task.Factory.StartNew(() =>
         {
-            foreach (var record in SourceReaders.Read(source, held))
+            try
             {
-                spool.AddDiagnostics(held.TakePending());
-                spool.AddRecord(record);
-                survey.Add(record.Node);
+                var held = DiagnosticCollector.Deferred(_diagnostics);
+                var chunk = new List<SurveyEntry>(SurveyChunk);
+                foreach (var source in _options.Sources)
+                {
+                    foreach (var record in SourceReaders.Read(source, held))
+                    {
+                        chunk.Add(new SurveyEntry(held.TakePending(), record, EndOfSource: false));
+                        if (chunk.Count == SurveyChunk)
+                        {
+                            chunks.Add(chunk, cancel.Token);
+                            chunk = new List<SurveyEntry>(SurveyChunk);
+                        }
+                    }
+
+                    chunk.Add(new SurveyEntry(held.TakePending(), null, EndOfSource: true));
+                }
+
+                chunks.Add(chunk, cancel.Token);
+            }
+            finally
+            {
+                chunks.CompleteAdding();
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        try
+        {
+            foreach (var chunk in chunks.GetConsumingEnumerable())
+            {
+                foreach (var entry in chunk)
+                {
+                    spool.AddDiagnostics(entry.Diagnostics);
+                    if (entry.Record is { } record)
+                    {
+                        spool.AddRecord(record);
+                        survey.Add(record.Node);
+                    }
+
+                    if (entry.EndOfSource)
+                    {
+                        spool.EndSource();
+                    }
+                }
+            }
+        }
+        catch
+        {
+            cancel.Cancel();
+            try
+            {
+                reader.Wait();
+            }
+            catch (AggregateException)
+            {
+                // The spooling thread's exception is the one to report.
             }
 
-            spool.AddDiagnostics(held.TakePending());
-            spool.EndSource();
+            throw;
         }
 
+        reader.GetAwaiter().GetResult();
         _options.Timings?.Add(CompileStage.Survey, start);
         return survey;
     }
+
+    /// <summary>A record as read (or the end of a source), with what the reader reported before it.</summary>
+    private readonly record struct SurveyEntry(IReadOnlyList<ReceivedDiagnostic> Diagnostics, SourceRecord? Record, bool EndOfSource);
 
     /// <summary>Loads the vocabulary on the pool while the sources are read (the first worker would wait for it).</summary>
     private static void PreloadTokenizer(ModelEntry model)
