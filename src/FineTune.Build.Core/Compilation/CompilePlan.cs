@@ -10,8 +10,9 @@ namespace FineTune.Build.Compilation;
 /// </summary>
 public sealed class CompilePlan
 {
-    private CompilePlan(ModelLookupResult lookup, DatasetFormat format, DatasetTask task, double validationFraction, string modelName)
+    private CompilePlan(ModelLookupResult lookup, DatasetFormat format, DatasetTask task, double validationFraction, string modelName, int expectedExamples)
     {
+        ExpectedExamples = expectedExamples;
         Lookup = lookup;
         Format = format;
         Task = task;
@@ -35,6 +36,9 @@ public sealed class CompilePlan
 
     public double ValidationFraction { get; }
 
+    /// <summary>The examples the survey counted (0 when the settings made a survey unnecessary).</summary>
+    public int ExpectedExamples { get; }
+
     /// <summary>
     /// Resolves the model (reporting its lifecycle and support) and decides format and task; calls
     /// <paramref name="survey"/> (which reads the sources) only when the settings leave format or task open.
@@ -56,6 +60,6 @@ public sealed class CompilePlan
         var task = options.Task ?? surveyed!.InferredTask;
         var fraction = options.ValidationFraction ?? (task == DatasetTask.Classification ? 0.2 : 0.0);
         var modelName = string.IsNullOrWhiteSpace(options.BaseModel) ? "the default model" : options.BaseModel!;
-        return new CompilePlan(lookup, format.Value, task, fraction, modelName);
+        return new CompilePlan(lookup, format.Value, task, fraction, modelName, surveyed?.ExampleCount ?? 0);
     }
 }

@@ -213,7 +213,7 @@ public sealed class DatasetCompiler
         var count = new CountStage();
         var split = new SplitStage(new SplitAssigner(plan.ValidationFraction, _options.SplitSeed));
         var datasetRules = new DatasetRuleSet(new DatasetRuleContext(
-            _diagnostics, plan.IsClassification, report, model.MinExamples > 0 ? model.MinExamples : 10, _options.ProjectFile));
+            _diagnostics, plan.IsClassification, report, model.MinExamples > 0 ? model.MinExamples : 10, _options.ProjectFile, plan.ExpectedExamples));
         // The stamp goes before anything is written and comes back after everything, so a kill leaves no stamp.
         var stamp = new CompletionStamp(_options.OutputDirectory, _options.IntermediateDirectory, _options.DatasetName);
         stamp.Begin(inUse: _spool?.FilePath);

@@ -6,8 +6,9 @@ namespace FineTune.Build.Rules;
 /// <summary>What a dataset rule may read (the task, the examples so far, the dataset's figures) and where it reports.</summary>
 public sealed class DatasetRuleContext
 {
-    public DatasetRuleContext(DiagnosticCollector diagnostics, bool isClassification, DatasetReport report, int minimumTrainingExamples, string? projectFile)
+    public DatasetRuleContext(DiagnosticCollector diagnostics, bool isClassification, DatasetReport report, int minimumTrainingExamples, string? projectFile, int expectedExamples = 0)
     {
+        Index = new ExampleIndex(expectedExamples);
         Diagnostics = diagnostics;
         IsClassification = isClassification;
         Report = report;
@@ -20,7 +21,7 @@ public sealed class DatasetRuleContext
     public bool IsClassification { get; }
 
     /// <summary>The first example with each output and each prompt, before the one being checked.</summary>
-    public ExampleIndex Index { get; } = new();
+    public ExampleIndex Index { get; }
 
     /// <summary>The figures of the compile: complete when <see cref="IDatasetRule.Finish"/> runs.</summary>
     public DatasetReport Report { get; }

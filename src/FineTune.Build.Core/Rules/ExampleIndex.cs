@@ -8,8 +8,18 @@ namespace FineTune.Build.Rules;
 /// </summary>
 public sealed class ExampleIndex
 {
-    private readonly Dictionary<Hash128, ExampleLocation> _contents = [];
-    private readonly Dictionary<Hash128, PromptSeen> _prompts = [];
+    private readonly Dictionary<Hash128, ExampleLocation> _contents;
+    private readonly Dictionary<Hash128, PromptSeen> _prompts;
+
+    /// <param name="expectedExamples">
+    /// How many examples are coming, when known (an inferred task's survey counts them): sized once, the tables
+    /// never leave a trail of outgrown large arrays for the GC (a million examples: about 100 MB of them).
+    /// </param>
+    public ExampleIndex(int expectedExamples = 0)
+    {
+        _contents = new Dictionary<Hash128, ExampleLocation>(expectedExamples);
+        _prompts = new Dictionary<Hash128, PromptSeen>(expectedExamples);
+    }
 
     /// <summary>The first earlier example with the same output bytes, if any.</summary>
     public ExampleLocation? FirstWithContent(DatasetEntry entry)
