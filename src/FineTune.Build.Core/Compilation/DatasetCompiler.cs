@@ -28,6 +28,9 @@ public sealed class DatasetCompiler
     /// </summary>
     private const int BatchSize = 512;
 
+    /// <summary>The most examples the index is sized for from an estimate (a wrong guess must stay cheap).</summary>
+    private const int MaxPresizedExamples = 5_000_000;
+
     /// <summary>Records the survey's reader thread hands over at a time.</summary>
     private const int SurveyChunk = 256;
 
@@ -212,8 +215,10 @@ public sealed class DatasetCompiler
         var check = new CheckStage(plan.IsClassification, _options.AllowedSecrets);
         var count = new CountStage();
         var split = new SplitStage(new SplitAssigner(plan.ValidationFraction, _options.SplitSeed));
-        var datasetRules = new DatasetRuleSet(new DatasetRuleContext(
-            _diagnostics, plan.IsClassification, report, model.MinExamples > 0 ? model.MinExamples : 10, _options.ProjectFile, plan.ExpectedExamples));
+        var ruleContext = new DatasetRuleContext(
+            _diagnostics, plan.IsClassification, report, model.MinExamples > 0 ? model.MinExamples : 10, _options.ProjectFile, plan.ExpectedExamples);
+        var datasetRules = new DatasetRuleSet(ruleContext);
+        var sized = plan.ExpectedExamples > 0;
         // The stamp goes before anything is written and comes back after everything, so a kill leaves no stamp.
         var stamp = new CompletionStamp(_options.OutputDirectory, _options.IntermediateDirectory, _options.DatasetName);
         stamp.Begin(inUse: _spool?.FilePath);
@@ -386,6 +391,16 @@ public sealed class DatasetCompiler
             if (batch.Count == 0)
             {
                 return;
+            }
+
+            if (!sized && batch.Count == BatchSize)
+            {
+                // Without a survey, the first full batch's output size gives an estimate of the count, so the index
+                // is sized about once instead of doubling its way up (see ExampleIndex).
+                sized = true;
+                var perExample = Math.Max(1.0, batch.Sum(i => i.Bytes.Length + 1) / (double)batch.Count);
+                var total = _options.Sources.Sum(s => ProgressReporter.SizeOf(s.Path));
+                ruleContext.Index.EnsureCapacity((int)Math.Min(total / perExample * 1.1, MaxPresizedExamples));
             }
 
             var start = Stopwatch.GetTimestamp();

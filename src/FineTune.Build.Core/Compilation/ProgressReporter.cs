@@ -65,7 +65,7 @@ internal sealed class ProgressReporter
         _callback(new CompileProgress(_examples, done, _totalBytes, elapsed));
     }
 
-    private static long SizeOf(string path)
+    internal static long SizeOf(string path)
     {
         try
         {

@@ -21,6 +21,13 @@ public sealed class ExampleIndex
         _prompts = new Dictionary<Hash128, PromptSeen>(expectedExamples);
     }
 
+    /// <summary>Makes room for <paramref name="examples"/> in all, once the count can be estimated.</summary>
+    public void EnsureCapacity(int examples)
+    {
+        _contents.EnsureCapacity(examples);
+        _prompts.EnsureCapacity(examples);
+    }
+
     /// <summary>The first earlier example with the same output bytes, if any.</summary>
     public ExampleLocation? FirstWithContent(DatasetEntry entry)
         => _contents.TryGetValue(entry.ContentKey, out var first) ? first : null;
