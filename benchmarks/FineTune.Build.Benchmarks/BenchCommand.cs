@@ -44,11 +44,15 @@ public static class BenchCommand
         return 0;
     }
 
-    /// <summary><c>compile-child &lt;folder&gt; &lt;format&gt; &lt;workers&gt;</c>: one cold compile; prints seconds and peak working set.</summary>
+    /// <summary>
+    /// <c>compile-child &lt;folder&gt; &lt;format&gt; &lt;workers&gt; [task]</c>: one cold compile (the task inferred, or
+    /// set: classification, generation); prints seconds, peak working set and examples.
+    /// </summary>
     public static int Child(string[] args)
     {
         var watch = Stopwatch.StartNew();
-        var examples = Compile(args[0], args[1], int.Parse(args[2], CultureInfo.InvariantCulture), timings: null);
+        DatasetTask? task = args.Length > 3 ? Enum.Parse<DatasetTask>(args[3], ignoreCase: true) : null;
+        var examples = Compile(args[0], args[1], int.Parse(args[2], CultureInfo.InvariantCulture), timings: null, task: task);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{watch.Elapsed.TotalSeconds} {Process.GetCurrentProcess().PeakWorkingSet64} {examples}"));
         return 0;
     }

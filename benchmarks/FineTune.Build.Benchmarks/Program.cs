@@ -29,7 +29,7 @@ if (args is ["generate", var format, var count, var path])
     return 0;
 }
 
-if (args is ["compile-child", _, _, _])
+if (args is ["compile-child", _, _, _] or ["compile-child", _, _, _, _])
 {
     return FineTune.Build.Benchmarks.BenchCommand.Child(args[1..]);
 }
