@@ -65,11 +65,13 @@ internal sealed class ProgressReporter
         _callback(new CompileProgress(_examples, done, _totalBytes, elapsed));
     }
 
+    /// <summary>The size of the file at <paramref name="path"/>, through symbolic links (a link's own size is its path's length).</summary>
     internal static long SizeOf(string path)
     {
         try
         {
-            return new FileInfo(path).Length;
+            var info = new FileInfo(path);
+            return (info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info).Length;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {

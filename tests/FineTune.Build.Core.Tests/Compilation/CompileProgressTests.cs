@@ -63,4 +63,19 @@ public sealed class CompileProgressTests
 
         Assert.AreEqual("120,000 examples (40,000/s), 30.0 of 60.0 MB (50%), 10.0 MB/s, about 3 s left", progress.ToString());
     }
+
+    [TestMethod]
+    public void SizeOf_FollowsASymbolicLinkToItsFile()
+    {
+        // Large data files are often linked into a project; the link's own size (its path's length) made the
+        // progress percentage and the index's size estimate wrong.
+        using var folder = new TempFolder();
+        var target = folder.Write("big.csv", new string('x', 100_000));
+        var link = folder.File("linked.csv");
+        File.CreateSymbolicLink(link, target);
+
+        Assert.AreEqual(100_000, ProgressReporter.SizeOf(link));
+        Assert.AreEqual(100_000, ProgressReporter.SizeOf(target));
+        Assert.AreEqual(0, ProgressReporter.SizeOf(folder.File("missing.csv")));
+    }
 }
