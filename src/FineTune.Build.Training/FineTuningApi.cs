@@ -389,20 +389,5 @@ public sealed class FineTuningApi
 
     /// <summary>A request through the client's pipeline (key, retries, user agent) for what the typed API lacks.</summary>
     private async Task<JsonDocument> SendAsync(string method, string relative, CancellationToken cancellationToken)
-    {
-        using var message = _client.Pipeline.CreateMessage();
-        message.Request.Method = method;
-        message.Request.Uri = new Uri(Endpoint.AbsoluteUri.TrimEnd('/') + "/" + relative);
-        message.Request.Headers.Set("Accept", "application/json");
-        message.ResponseClassifier = PipelineMessageClassifier.Create(stackalloc ushort[] { 200 });
-        message.Apply(new RequestOptions { CancellationToken = cancellationToken });
-        await _client.Pipeline.SendAsync(message).ConfigureAwait(false);
-        var response = message.Response!;
-        if (response.IsError)
-        {
-            throw await ClientResultException.CreateAsync(response).ConfigureAwait(false);
-        }
-
-        return JsonDocument.Parse(response.Content.ToMemory());
-    }
+        => JsonDocument.Parse((await PipelineRequests.SendAsync(_client.Pipeline, Endpoint, method, relative, null, cancellationToken).ConfigureAwait(false)).ToMemory());
 }

@@ -39,22 +39,8 @@ public sealed class ServingClient
     /// <summary>POST /completions with this body; the raw JSON of the answer.</summary>
     public async Task<ModelAnswer> CompleteAsync(JsonObject body, CancellationToken cancellationToken)
     {
-        using var message = _client.Pipeline.CreateMessage();
-        message.Request.Method = "POST";
-        message.Request.Uri = new Uri(_endpoint.AbsoluteUri.TrimEnd('/') + "/completions");
-        message.Request.Headers.Set("Accept", "application/json");
-        message.Request.Headers.Set("Content-Type", "application/json");
-        message.Request.Content = BinaryContent.Create(BinaryData.FromString(body.ToJsonString()));
-        message.ResponseClassifier = PipelineMessageClassifier.Create(stackalloc ushort[] { 200 });
-        message.Apply(new RequestOptions { CancellationToken = cancellationToken });
-        await _client.Pipeline.SendAsync(message).ConfigureAwait(false);
-        var response = message.Response!;
-        if (response.IsError)
-        {
-            throw await ClientResultException.CreateAsync(response).ConfigureAwait(false);
-        }
-
-        return AnswerParser.ParseCompletion(response.Content.ToMemory());
+        var content = await PipelineRequests.SendAsync(_client.Pipeline, _endpoint, "POST", "completions", BinaryData.FromString(body.ToJsonString()), cancellationToken).ConfigureAwait(false);
+        return AnswerParser.ParseCompletion(content.ToMemory());
     }
 
     /// <summary>POST /chat/completions through ChatClient's protocol method (the messages go exactly as trained).</summary>
