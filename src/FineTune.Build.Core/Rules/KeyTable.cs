@@ -1,0 +1,111 @@
+using System.Numerics;
+
+namespace FineTune.Build.Rules;
+
+/// <summary>
+/// A map from 64-bit keys to record numbers, open-addressed in two flat arrays: 12 bytes a slot where a
+/// <see cref="Dictionary{TKey, TValue}"/> of <see cref="Hash128"/> took 40-56. The keys are halves of SHA-256, so
+/// their low bits spread evenly without further hashing, and two different examples share one with odds of about
+/// n^2 / 2^65 (a million examples: 3 in 100 million).
+/// </summary>
+internal sealed class KeyTable
+{
+    // Zero marks an empty slot; a key of zero is stored as one (the odds of either are 2^-64 per example).
+    private const ulong Empty = 0;
+
+    private ulong[] _keys;
+    private int[] _values;
+    private int _count;
+
+    public KeyTable(int expected)
+    {
+        var capacity = CapacityFor(expected);
+        _keys = new ulong[capacity];
+        _values = new int[capacity];
+    }
+
+    public int Count => _count;
+
+    /// <summary>Makes room for <paramref name="expected"/> keys in all, so the table grows at most once.</summary>
+    public void EnsureCapacity(int expected)
+    {
+        var capacity = CapacityFor(expected);
+        if (capacity > _keys.Length)
+        {
+            Resize(capacity);
+        }
+    }
+
+    public bool TryGetValue(ulong key, out int value)
+    {
+        key = key == Empty ? 1 : key;
+        var mask = _keys.Length - 1;
+        for (var slot = (int)key & mask; ; slot = (slot + 1) & mask)
+        {
+            if (_keys[slot] == key)
+            {
+                value = _values[slot];
+                return true;
+            }
+
+            if (_keys[slot] == Empty)
+            {
+                value = 0;
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Adds the key unless it is there already (the first value for a key is the one kept).</summary>
+    public bool TryAdd(ulong key, int value)
+    {
+        key = key == Empty ? 1 : key;
+        var mask = _keys.Length - 1;
+        var slot = (int)key & mask;
+        while (_keys[slot] != Empty)
+        {
+            if (_keys[slot] == key)
+            {
+                return false;
+            }
+
+            slot = (slot + 1) & mask;
+        }
+
+        _keys[slot] = key;
+        _values[slot] = value;
+        if (++_count > _keys.Length / 4 * 3)
+        {
+            Resize(_keys.Length * 2);
+        }
+
+        return true;
+    }
+
+    // At most three quarters full, so a probe ends after a few slots.
+    private static int CapacityFor(int expected)
+        => (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16L, Math.Min(expected + (expected / 3L) + 1, 1 << 30)));
+
+    private void Resize(int capacity)
+    {
+        var keys = _keys;
+        var values = _values;
+        _keys = new ulong[capacity];
+        _values = new int[capacity];
+        var mask = capacity - 1;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (keys[i] != Empty)
+            {
+                var slot = (int)keys[i] & mask;
+                while (_keys[slot] != Empty)
+                {
+                    slot = (slot + 1) & mask;
+                }
+
+                _keys[slot] = keys[i];
+                _values[slot] = values[i];
+            }
+        }
+    }
+}

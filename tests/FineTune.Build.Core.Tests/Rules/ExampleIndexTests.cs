@@ -1,0 +1,74 @@
+using System.Text;
+using FineTune.Build.Examples;
+using FineTune.Build.Output;
+using FineTune.Build.Rules;
+using static FineTune.Build.Core.Tests.Rules.RuleHarness;
+
+namespace FineTune.Build.Core.Tests.Rules;
+
+[TestClass]
+public sealed class ExampleIndexTests
+{
+    [TestMethod]
+    public void KeyTable_KeepsTheFirstValue_AndEveryKey_WhenItGrowsPastItsSize()
+    {
+        var table = new KeyTable(expected: 4);
+        for (var i = 0; i < 10_000; i++)
+        {
+            // Keys alike in their low bits collide in the table's slots: the probe must walk past them.
+            Assert.IsTrue(table.TryAdd(((ulong)i << 32) | 7, i));
+        }
+
+        Assert.IsFalse(table.TryAdd((5UL << 32) | 7, -1));
+        Assert.IsTrue(table.TryAdd(0, 42));
+        Assert.AreEqual(10_001, table.Count);
+        for (var i = 0; i < 10_000; i++)
+        {
+            Assert.IsTrue(table.TryGetValue(((ulong)i << 32) | 7, out var value));
+            Assert.AreEqual(i, value);
+        }
+
+        Assert.IsTrue(table.TryGetValue(0, out var zero));
+        Assert.AreEqual(42, zero);
+        Assert.IsFalse(table.TryGetValue(8, out _));
+    }
+
+    [TestMethod]
+    public void Index_NamesTheFirstExampleWithEachKey_AcrossFilesAndRecordChunks()
+    {
+        using var folder = new TempFolder();
+        var first = new StringBuilder();
+        var second = new StringBuilder();
+        for (var i = 0; i < 6_000; i++)
+        {
+            first.Append("{\"prompt\": \"q").Append(i).Append("\", \"completion\": \" ").Append(i % 2 == 0 ? "yes" : "no").Append("\"}\n");
+        }
+
+        // In the second file: an exact copy of line 5,000, then line 4,500's prompt with the other label.
+        second.Append("{\"prompt\": \"q4999\", \"completion\": \" no\"}\n");
+        second.Append("{\"prompt\": \"q4500\", \"completion\": \" no\"}\n");
+        var examples = Bind(folder, "first.jsonl", first.ToString(), DatasetFormat.Completion)
+            .Concat(Bind(folder, "second.jsonl", second.ToString(), DatasetFormat.Completion))
+            .ToList();
+
+        var index = new ExampleIndex();
+        DatasetEntry Entry(int i) => new(examples[i], CanonicalJsonWriter.ToBytes(examples[i].Body), validation: i % 3 == 0, examples[i].Completion!.Text.Trim());
+        for (var i = 0; i < 6_000; i++)
+        {
+            var entry = Entry(i);
+            Assert.IsNull(index.FirstWithContent(entry));
+            index.Add(entry);
+        }
+
+        var copy = Entry(6_000);
+        Assert.AreEqual(new ExampleLocation(examples[4_999].SourcePath, 5_000, 1), index.FirstWithContent(copy));
+        var relabelled = Entry(6_001);
+        Assert.IsNull(index.FirstWithContent(relabelled));
+        Assert.AreEqual(new PromptSeen(new ExampleLocation(examples[4_500].SourcePath, 4_501, 1), Validation: true, "yes"), index.FirstWithPrompt(relabelled));
+
+        // A later example with a known key never replaces the first.
+        index.Add(relabelled);
+        Assert.AreEqual("yes", index.FirstWithPrompt(relabelled)?.Label);
+        Assert.AreEqual(examples[0].SourcePath, index.FirstWithPrompt(Entry(0))?.Where.File);
+    }
+}
