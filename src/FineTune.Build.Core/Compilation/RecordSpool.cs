@@ -18,8 +18,11 @@ namespace FineTune.Build.Compilation;
 /// </summary>
 public sealed class RecordSpool : IDisposable
 {
-    /// <summary>Bytes kept in memory before the spool moves to a file.</summary>
-    public const int DefaultMemoryBudget = 16 << 20;
+    /// <summary>
+    /// Bytes kept in memory before the spool moves to a file (whose pages the OS caches anyway): small, because the
+    /// memory stream doubles its way up and leaves each outgrown array for a full GC.
+    /// </summary>
+    public const int DefaultMemoryBudget = 4 << 20;
 
     private const int BufferSize = 1 << 16;
 

@@ -1,12 +1,11 @@
-using System.Numerics;
-
 namespace FineTune.Build.Rules;
 
 /// <summary>
 /// A map from 64-bit keys to record numbers, open-addressed in two flat arrays: 12 bytes a slot where a
 /// <see cref="Dictionary{TKey, TValue}"/> of <see cref="Hash128"/> took 40-56. The keys are halves of SHA-256, so
-/// their low bits spread evenly without further hashing, and two different examples share one with odds of about
-/// n^2 / 2^65 (a million examples: 3 in 100 million).
+/// they spread evenly without further hashing, and two different examples share one with odds of about n^2 / 2^65
+/// (a million examples: 3 in 100 million). The size is not rounded to a power of two (which could double it): a
+/// key's slot is its fraction of the table, the high half of key * size.
 /// </summary>
 internal sealed class KeyTable
 {
@@ -26,6 +25,9 @@ internal sealed class KeyTable
 
     public int Count => _count;
 
+    /// <summary>Slots in the table: it grows (doubles) when more than three quarters are taken.</summary>
+    public int Capacity => _keys.Length;
+
     /// <summary>Makes room for <paramref name="expected"/> keys in all, so the table grows at most once.</summary>
     public void EnsureCapacity(int expected)
     {
@@ -39,8 +41,7 @@ internal sealed class KeyTable
     public bool TryGetValue(ulong key, out int value)
     {
         key = key == Empty ? 1 : key;
-        var mask = _keys.Length - 1;
-        for (var slot = (int)key & mask; ; slot = (slot + 1) & mask)
+        for (var slot = SlotOf(key, _keys.Length); ; slot = Next(slot, _keys.Length))
         {
             if (_keys[slot] == key)
             {
@@ -60,8 +61,7 @@ internal sealed class KeyTable
     public bool TryAdd(ulong key, int value)
     {
         key = key == Empty ? 1 : key;
-        var mask = _keys.Length - 1;
-        var slot = (int)key & mask;
+        var slot = SlotOf(key, _keys.Length);
         while (_keys[slot] != Empty)
         {
             if (_keys[slot] == key)
@@ -69,12 +69,12 @@ internal sealed class KeyTable
                 return false;
             }
 
-            slot = (slot + 1) & mask;
+            slot = Next(slot, _keys.Length);
         }
 
         _keys[slot] = key;
         _values[slot] = value;
-        if (++_count > _keys.Length / 4 * 3)
+        if (++_count > MostKeys(_keys.Length))
         {
             Resize(_keys.Length * 2);
         }
@@ -82,9 +82,14 @@ internal sealed class KeyTable
         return true;
     }
 
-    // At most three quarters full, so a probe ends after a few slots.
-    private static int CapacityFor(int expected)
-        => (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16L, Math.Min(expected + (expected / 3L) + 1, 1 << 30)));
+    // At most three quarters full, so a probe ends after a few slots; a table sized for n keys holds n without growing.
+    private static int CapacityFor(int expected) => (int)Math.Clamp(expected + (expected / 3L) + 2, 16, 1 << 30);
+
+    private static int MostKeys(int capacity) => capacity - (capacity / 4);
+
+    private static int SlotOf(ulong key, int capacity) => (int)Math.BigMul(key, (ulong)capacity, out _);
+
+    private static int Next(int slot, int capacity) => slot + 1 == capacity ? 0 : slot + 1;
 
     private void Resize(int capacity)
     {
@@ -92,15 +97,14 @@ internal sealed class KeyTable
         var values = _values;
         _keys = new ulong[capacity];
         _values = new int[capacity];
-        var mask = capacity - 1;
         for (var i = 0; i < keys.Length; i++)
         {
             if (keys[i] != Empty)
             {
-                var slot = (int)keys[i] & mask;
+                var slot = SlotOf(keys[i], capacity);
                 while (_keys[slot] != Empty)
                 {
-                    slot = (slot + 1) & mask;
+                    slot = Next(slot, capacity);
                 }
 
                 _keys[slot] = keys[i];

@@ -15,22 +15,41 @@ public sealed class ExampleIndexTests
         var table = new KeyTable(expected: 4);
         for (var i = 0; i < 10_000; i++)
         {
-            // Keys alike in their low bits collide in the table's slots: the probe must walk past them.
-            Assert.IsTrue(table.TryAdd(((ulong)i << 32) | 7, i));
+            // Keys alike in their high bits share a slot: the probe must walk past them.
+            Assert.IsTrue(table.TryAdd(((ulong)i << 8) | 7, i));
         }
 
-        Assert.IsFalse(table.TryAdd((5UL << 32) | 7, -1));
+        Assert.IsFalse(table.TryAdd((5UL << 8) | 7, -1));
         Assert.IsTrue(table.TryAdd(0, 42));
         Assert.AreEqual(10_001, table.Count);
         for (var i = 0; i < 10_000; i++)
         {
-            Assert.IsTrue(table.TryGetValue(((ulong)i << 32) | 7, out var value));
+            Assert.IsTrue(table.TryGetValue(((ulong)i << 8) | 7, out var value));
             Assert.AreEqual(i, value);
         }
 
         Assert.IsTrue(table.TryGetValue(0, out var zero));
         Assert.AreEqual(42, zero);
         Assert.IsFalse(table.TryGetValue(8, out _));
+        Assert.IsFalse(table.TryGetValue(ulong.MaxValue, out _));
+    }
+
+    [TestMethod]
+    public void KeyTable_SizedForACount_HoldsThatManyWithoutGrowing()
+    {
+        // Growing at the last key would double the table just as the compile ends (a 760,000-row CSV did).
+        foreach (var count in new[] { 1, 3, 12, 13, 100, 760_000 })
+        {
+            var table = new KeyTable(count);
+            var capacity = table.Capacity;
+            for (var i = 1; i <= count; i++)
+            {
+                table.TryAdd((ulong)i * 0x9E3779B97F4A7C15UL, i);
+            }
+
+            Assert.AreEqual(capacity, table.Capacity, $"sized for {count}");
+            Assert.IsTrue(table.Count <= capacity * 3 / 4 + 1, $"sized for {count}");
+        }
     }
 
     [TestMethod]
