@@ -46,14 +46,20 @@ public static class BenchCommand
 
     /// <summary>
     /// <c>compile-child &lt;folder&gt; &lt;format&gt; &lt;workers&gt; [task]</c>: one cold compile (the task inferred, or
-    /// set: classification, generation); prints seconds, peak working set and examples.
+    /// set: classification, generation); prints seconds, peak working set and examples, then (ignored by the bench)
+    /// the GC's counts of gen0/gen1/gen2 collections and its heap; with FINETUNE_BENCH_GC=1, the GC's events by
+    /// reason and type on stderr (see <see cref="GcListener"/>).
     /// </summary>
     public static int Child(string[] args)
     {
+        using var listener = Environment.GetEnvironmentVariable("FINETUNE_BENCH_GC") == "1" ? new GcListener() : null;
         var watch = Stopwatch.StartNew();
         DatasetTask? task = args.Length > 3 ? Enum.Parse<DatasetTask>(args[3], ignoreCase: true) : null;
         var examples = Compile(args[0], args[1], int.Parse(args[2], CultureInfo.InvariantCulture), timings: null, task: task);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{watch.Elapsed.TotalSeconds} {Process.GetCurrentProcess().PeakWorkingSet64} {examples}"));
+        listener?.Print(Console.Error);
+        var gc = GC.GetGCMemoryInfo(GCKind.Any);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{watch.Elapsed.TotalSeconds} {Process.GetCurrentProcess().PeakWorkingSet64} {examples} gc {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} heap {gc.HeapSizeBytes >> 20} MB committed {gc.TotalCommittedBytes >> 20} MB concurrent {System.Runtime.GCSettings.IsServerGC}/{gc.Concurrent}"));
         return 0;
     }
 

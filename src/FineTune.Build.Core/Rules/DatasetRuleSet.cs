@@ -29,9 +29,10 @@ public sealed class DatasetRuleSet
 
     public void Check(DatasetEntry entry)
     {
-        foreach (var rule in _rules)
+        // Indexed: a foreach over the interface boxes an enumerator per example.
+        for (var i = 0; i < _rules.Count; i++)
         {
-            rule.Check(entry, _context);
+            _rules[i].Check(entry, _context);
         }
 
         _context.Index.Add(entry);

@@ -322,8 +322,10 @@ public sealed class CsvSourceReader
         string? whole = null;
         var segments = new List<TextSegment>(template.Parts.Count);
         (int Line, int Column)? first = null;
-        foreach (var part in template.Parts)
+        for (var i = 0; i < template.Parts.Count; i++)
         {
+            // Indexed: a foreach over the interface boxes an enumerator per cell.
+            var part = template.Parts[i];
             if (part.Literal is not null)
             {
                 segments.Add(new TextSegment(text?.Length ?? 0, part.Literal.Length, rowLine, 1));

@@ -77,6 +77,23 @@ public sealed class TokenCounterTests
     }
 
     [TestMethod]
+    [DataRow("r50k_base")]
+    [DataRow("cl100k_base")]
+    [DataRow("o200k_base")]
+    public void Each_counter_gets_a_pattern_instance_of_its_own_with_the_same_matches(string encoding)
+    {
+        // One shared instance made a new regex runner per call whenever another worker held its only cached one.
+        var first = TokenPatterns.For(encoding)!;
+        var second = TokenPatterns.For(encoding)!;
+        Assert.AreNotSame(first, second);
+        Assert.AreSame(first.GetType(), second.GetType());
+        Assert.AreEqual(first.ToString(), second.ToString());
+        var words = first.Matches(LongText).Select(m => m.Value).ToList();
+        CollectionAssert.AreEqual(words, second.Matches(LongText).Select(m => m.Value).ToList());
+        Assert.IsTrue(words.Count > 1000);
+    }
+
+    [TestMethod]
     public void Long_sample_is_the_one_tiktoken_counted() => Assert.AreEqual(16143, LongText.Length);
 
     [TestMethod]
