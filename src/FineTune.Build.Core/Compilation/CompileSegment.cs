@@ -15,4 +15,7 @@ internal sealed class CompileSegment
     public IReadOnlyList<ReceivedDiagnostic> Diagnostics { get; set; } = [];
 
     public List<CompiledExample> Items { get; } = [];
+
+    /// <summary>The blocks that hold the items' output bytes, returned to the pool once the items are written.</summary>
+    public List<byte[]> OutputBlocks { get; } = [];
 }

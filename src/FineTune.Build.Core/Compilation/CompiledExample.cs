@@ -34,8 +34,8 @@ public sealed class CompiledExample
 
     public int Tokens { get; set; }
 
-    /// <summary>The output line (canonical JSON, no newline).</summary>
-    public byte[] Bytes { get; set; } = [];
+    /// <summary>The output line (canonical JSON, no newline); in a reused block, valid until the example is written.</summary>
+    public ReadOnlyMemory<byte> Bytes { get; set; }
 
     public bool Validation { get; set; }
 

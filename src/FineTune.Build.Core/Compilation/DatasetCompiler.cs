@@ -231,6 +231,7 @@ public sealed class DatasetCompiler
         // Workers are lent out and taken back, so each tokenizer stays warm (its cache of words) across batches
         // whatever thread runs it; a tokenizer per thread went cold whenever the pool changed threads.
         var workers = new ConcurrentBag<ExampleWorker>();
+        var blocks = new OutputBlocks();
         var timings = _options.Timings;
         var progress = new ProgressReporter(_options.Progress, _options.Sources.Select(s => s.Path));
         using var pipeline = new CompilePipeline(QueuedBatches);
@@ -252,7 +253,7 @@ public sealed class DatasetCompiler
                     }
                 }
 
-                var next = (segment!, StartWorkers(segment!.Items));
+                var next = (segment!, StartWorkers(segment!));
                 Finish(previous);
                 previous = next;
             }
@@ -358,15 +359,19 @@ public sealed class DatasetCompiler
         }
 
         // Check, count and split are independent per example, so in parallel.
-        Task StartWorkers(List<CompiledExample> batch)
-            => batch.Count == 0 ? Task.CompletedTask : Task.Run(() => Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Parallelism) },
-                () => workers.TryTake(out var lent) ? lent : new ExampleWorker(plan, check, count, split, timings),
+        Task StartWorkers(CompileSegment segment)
+            => segment.Items.Count == 0 ? Task.CompletedTask : Task.Run(() => Parallel.For(0, segment.Items.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Parallelism) },
+                () => workers.TryTake(out var lent) ? lent : new ExampleWorker(plan, check, count, split, blocks, timings),
                 (i, _, worker) =>
                 {
-                    worker.Process(batch[i]);
+                    worker.Process(segment.Items[i]);
                     return worker;
                 },
-                workers.Add));
+                worker =>
+                {
+                    worker.Arena!.HandOver(segment.OutputBlocks);
+                    workers.Add(worker);
+                }));
 
         // In source order: what the reader thread reported, then for each example the workers' diagnostics, the
         // dataset rules, the write and the figures.
@@ -387,6 +392,7 @@ public sealed class DatasetCompiler
             _diagnostics.Replay(segment.Diagnostics);
             finished.Workers.GetAwaiter().GetResult();
             Write(segment.Items);
+            blocks.Return(segment.OutputBlocks);
             pipeline.Done();
         }
 

@@ -18,8 +18,16 @@ public sealed class ExampleWorker
     private readonly Func<TokenCounter> _tokens;
     private readonly StageTimings? _timings;
 
+    /// <summary>A worker on its own (tools, fuzzing): each example's output bytes get an array of their own.</summary>
     public ExampleWorker(CompilePlan plan, CheckStage check, CountStage count, SplitStage split, StageTimings? timings = null)
+        : this(plan, check, count, split, blocks: null, timings)
     {
+    }
+
+    /// <summary>A worker of a compile: output bytes go in blocks of <paramref name="blocks"/>, handed over per batch.</summary>
+    internal ExampleWorker(CompilePlan plan, CheckStage check, CountStage count, SplitStage split, OutputBlocks? blocks, StageTimings? timings = null)
+    {
+        Arena = blocks is null ? null : new OutputArena(blocks);
         _timings = timings;
         _check = check;
         _count = count;
@@ -29,6 +37,9 @@ public sealed class ExampleWorker
         var tokens = TokenCounter.Create(plan.Model.Tokenizer);
         _tokens = () => tokens;
     }
+
+    /// <summary>Where this worker puts output bytes; its blocks go to the batch when the worker is done with it.</summary>
+    internal OutputArena? Arena { get; }
 
     public void Process(CompiledExample item)
     {
@@ -54,6 +65,6 @@ public sealed class ExampleWorker
     {
         item.Diagnostics = context.Pending.ToArray();
         item.Waived = context.Waived.Count == 0 ? [] : context.Waived.ToArray();
-        _split.Assign(item);
+        _split.Assign(item, Arena);
     }
 }

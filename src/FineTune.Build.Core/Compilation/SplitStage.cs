@@ -16,10 +16,12 @@ public sealed class SplitStage
         _split = split;
     }
 
-    public void Assign(CompiledExample item)
+    internal void Assign(CompiledExample item, OutputArena? arena)
     {
-        item.Bytes = CanonicalJsonWriter.ToBytes(item.Example.Body);
-        item.Validation = _split.IsValidation(item.Identity ?? item.Example.BytesBeforeFixes ?? item.Bytes, item.Example.Split);
-        item.Entry = new DatasetEntry(item.Example, item.Bytes, item.Validation, item.Label);
+        var serialized = CanonicalJsonWriter.Serialize(item.Example.Body);
+        item.Bytes = arena is null ? serialized.ToArray() : arena.Copy(serialized);
+        var bytes = item.Bytes.Span;
+        item.Validation = _split.IsValidation(item.Identity ?? item.Example.BytesBeforeFixes ?? bytes, item.Example.Split);
+        item.Entry = new DatasetEntry(item.Example, bytes, item.Validation, item.Label);
     }
 }

@@ -23,7 +23,7 @@ public sealed class WriteStage : IDisposable
         _validationMap = validationMapPath;
     }
 
-    public void Write(CompiledExample item) => (item.Validation ? _validation : _train).Write(item.Example, item.Bytes);
+    public void Write(CompiledExample item) => (item.Validation ? _validation : _train).Write(item.Example, item.Bytes.Span);
 
     /// <summary>Moves the outputs into place (an empty validation file is deleted instead) and lists them in the report.</summary>
     public void Commit(DatasetReport report)

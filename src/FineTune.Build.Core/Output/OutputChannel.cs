@@ -38,7 +38,7 @@ public sealed class OutputChannel : IDisposable
     /// <summary>The lower-case hex SHA-256 of the JSONL written so far.</summary>
     public string Sha256() => _output.Sha256();
 
-    public void Write(Example example, byte[] bytes)
+    public void Write(Example example, ReadOnlySpan<byte> bytes)
     {
         _output.Write(bytes);
         _output.WriteByte((byte)'\n');

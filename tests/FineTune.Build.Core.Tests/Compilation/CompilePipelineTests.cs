@@ -89,6 +89,25 @@ public sealed class CompilePipelineTests
     }
 
     [TestMethod]
+    public void OutputBytesInReusedBlocksAreEachExampleExactly_AcrossBatchesAndSizes()
+    {
+        // Output bytes wait in reused blocks until written: a block handed back too early, or shared by two workers,
+        // would put one example's bytes in another's line. Sizes vary, and some examples are too large for a block.
+        var lines = Enumerable.Range(0, 5000).Select(i => $"{{\"messages\": [{{\"role\": \"user\", \"content\": \"Q{i} {new string('q', i % 97)}\"}}, {{\"role\": \"assistant\", \"content\": \"A{i} {new string('a', (i % 501 == 0) ? 20_000 : (i % 211))}\"}}]}}").ToList();
+        using var folder = new TempFolder();
+        var run = CompileHarness.Compile(folder, "a.jsonl", string.Join("\n", lines) + "\n", new CompileSetup { BaseModel = "gpt-4o-mini-2024-07-18", Task = DatasetTask.Generation, Fraction = 0 });
+
+        Assert.IsTrue(run.Result.Succeeded, string.Join("\n", run.All.Take(5)));
+        var written = File.ReadAllLines(Path.Combine(folder.File("bin"), "ads.train.jsonl"));
+        for (var i = 0; i < lines.Count; i++)
+        {
+            Assert.AreEqual(lines[i], written[i], $"line {i + 1}: {written[i].Length} chars, {written[i][..Math.Min(120, written[i].Length)]}");
+        }
+
+        Assert.AreEqual(lines.Count, written.Length);
+    }
+
+    [TestMethod]
     public void ThousandsOfBadRecordsInOneBatchKeepTheirOrderAheadOfTheWorkers()
     {
         // 6,000 records that are no example fill no batch: the reader passes their diagnostics straight on once the
