@@ -76,8 +76,10 @@ public sealed class DatasetCompiler
         }
     }
 
+    // A spool is about as large as its sources (text as UTF-8, plus each node's kind and location).
     private RecordSpool NewSpool()
-        => new(_options.IntermediateDirectory ?? _options.OutputDirectory, _options.DatasetName);
+        => new(_options.IntermediateDirectory ?? _options.OutputDirectory, _options.DatasetName,
+            expectedBytes: _options.Sources.Sum(s => ProgressReporter.SizeOf(s.Path)) * 5 / 4);
 
     /// <summary>
     /// The reading pass when format or task must be inferred: every record and reader diagnostic goes into

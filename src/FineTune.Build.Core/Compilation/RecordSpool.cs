@@ -19,10 +19,10 @@ namespace FineTune.Build.Compilation;
 public sealed class RecordSpool : IDisposable
 {
     /// <summary>
-    /// Bytes kept in memory before the spool moves to a file (whose pages the OS caches anyway): small, because the
-    /// memory stream doubles its way up and leaves each outgrown array for a full GC.
+    /// Bytes kept in memory before the spool moves to a file: a 10k-example dataset's spool stays in memory (a file
+    /// cost it 0.03-0.05 s of a 0.3 s compile).
     /// </summary>
-    public const int DefaultMemoryBudget = 4 << 20;
+    public const int DefaultMemoryBudget = 16 << 20;
 
     private const int BufferSize = 1 << 16;
 
@@ -37,7 +37,7 @@ public sealed class RecordSpool : IDisposable
     private readonly string _directory;
     private readonly string _name;
     private readonly long _memoryBudget;
-    private Stream _stream = new MemoryStream();
+    private Stream _stream;
 
     // One buffer, written with BinaryPrimitives and moved to the stream 64 KB at a time, then read back the same
     // way: a BinaryWriter/BinaryReader made a virtual stream call per field, which cost more than parsing CSV again.
@@ -46,8 +46,16 @@ public sealed class RecordSpool : IDisposable
     private int _end;
     private bool _reading;
 
-    public RecordSpool(string directory, string name, long memoryBudget = DefaultMemoryBudget)
+    /// <param name="directory">Where the temporary file goes, once the spool outgrows memory.</param>
+    /// <param name="name">The dataset's name, which starts the temporary file's name.</param>
+    /// <param name="memoryBudget">Bytes kept in memory before the file.</param>
+    /// <param name="expectedBytes">
+    /// About how large the spool will be (the sources' size), so the memory stream is sized once: doubling its way
+    /// up to the budget left 31 MB of outgrown large arrays for a full GC.
+    /// </param>
+    public RecordSpool(string directory, string name, long memoryBudget = DefaultMemoryBudget, long expectedBytes = 0)
     {
+        _stream = new MemoryStream((int)Math.Min(Math.Max(expectedBytes, 0), Math.Min(memoryBudget, int.MaxValue)));
         _directory = directory;
         _name = name;
         _memoryBudget = memoryBudget;
