@@ -16,6 +16,7 @@ public sealed class ExampleIndex
     private readonly KeyTable _prompts;
     private readonly List<IndexedExample[]> _chunks = [];
     private readonly List<string> _files = [];
+    private readonly Dictionary<string, int> _fileNumbers = new(StringComparer.Ordinal);
     private readonly List<string> _labels = [];
     private readonly Dictionary<string, int> _labelNumbers = new(StringComparer.Ordinal);
     private int _count;
@@ -88,14 +89,15 @@ public sealed class ExampleIndex
             return last;
         }
 
-        var known = _files.IndexOf(file);
-        if (known >= 0)
+        // A dictionary, not a search of the list: a dataset of one conversation per file has thousands of files.
+        if (!_fileNumbers.TryGetValue(file, out var number))
         {
-            return known;
+            number = _files.Count;
+            _files.Add(file);
+            _fileNumbers.Add(file, number);
         }
 
-        _files.Add(file);
-        return _files.Count - 1;
+        return number;
     }
 
     private int LabelNumber(string label)
