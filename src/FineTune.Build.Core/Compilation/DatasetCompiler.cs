@@ -47,6 +47,7 @@ public sealed class DatasetCompiler
     private readonly CompileOptions _options;
     private readonly DiagnosticCollector _diagnostics;
     private RecordSpool? _spool;
+    private long? _sourceBytes;
 
     public DatasetCompiler(CompileOptions options, DiagnosticCollector diagnostics)
     {
@@ -73,13 +74,16 @@ public sealed class DatasetCompiler
         {
             _spool?.Dispose();
             _spool = null;
+            _sourceBytes = null;
         }
     }
 
+    /// <summary>The sources' size in bytes, asked of the file system once per compile (a dataset may have thousands of files).</summary>
+    private long SourceBytes => _sourceBytes ??= _options.Sources.Sum(s => ProgressReporter.SizeOf(s.Path));
+
     // A spool is about as large as its sources (text as UTF-8, plus each node's kind and location).
     private RecordSpool NewSpool()
-        => new(_options.IntermediateDirectory ?? _options.OutputDirectory, _options.DatasetName,
-            expectedBytes: _options.Sources.Sum(s => ProgressReporter.SizeOf(s.Path)) * 5 / 4);
+        => new(_options.IntermediateDirectory ?? _options.OutputDirectory, _options.DatasetName, expectedBytes: SourceBytes * 5 / 4);
 
     /// <summary>
     /// The reading pass when format or task must be inferred: every record and reader diagnostic goes into
@@ -151,7 +155,7 @@ public sealed class DatasetCompiler
             }
             catch (AggregateException)
             {
-                // The spooling thread's exception is the one to report.
+                // The parse thread stopped because of this thread's exception, which is the one to report.
             }
 
             throw;
@@ -411,8 +415,7 @@ public sealed class DatasetCompiler
                 // is sized about once instead of doubling its way up (see ExampleIndex).
                 sized = true;
                 var perExample = Math.Max(1.0, batch.Sum(i => i.Bytes.Length + 1) / (double)batch.Count);
-                var total = _options.Sources.Sum(s => ProgressReporter.SizeOf(s.Path));
-                ruleContext.Index.EnsureCapacity((int)Math.Min(total / perExample * 1.1, MaxPresizedExamples));
+                ruleContext.Index.EnsureCapacity((int)Math.Min(SourceBytes / perExample * 1.1, MaxPresizedExamples));
             }
 
             var start = Stopwatch.GetTimestamp();
