@@ -78,4 +78,12 @@ public sealed class CompileOptions
 
     /// <summary>When set, the compile adds the time of each stage to it (for the benchmark).</summary>
     public StageTimings? Timings { get; init; }
+
+    /// <summary>
+    /// Records read before the plan is made when the format or task must be inferred: the format is the first
+    /// example's, and the task is guessed from these records and confirmed by the whole dataset (tests lower it).
+    /// </summary>
+    internal int ProbeRecords { get; init; } = DefaultProbeRecords;
+
+    internal const int DefaultProbeRecords = 2048;
 }

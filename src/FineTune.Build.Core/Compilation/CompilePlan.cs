@@ -36,7 +36,7 @@ public sealed class CompilePlan
 
     public double ValidationFraction { get; }
 
-    /// <summary>The examples the survey counted (0 when the settings made a survey unnecessary).</summary>
+    /// <summary>The examples the survey counted (0 when the settings made a survey unnecessary, or it saw only the first records).</summary>
     public int ExpectedExamples { get; }
 
     /// <summary>
@@ -60,6 +60,6 @@ public sealed class CompilePlan
         var task = options.Task ?? surveyed!.InferredTask;
         var fraction = options.ValidationFraction ?? (task == DatasetTask.Classification ? 0.2 : 0.0);
         var modelName = string.IsNullOrWhiteSpace(options.BaseModel) ? "the default model" : options.BaseModel!;
-        return new CompilePlan(lookup, format.Value, task, fraction, modelName, surveyed?.ExampleCount ?? 0);
+        return new CompilePlan(lookup, format.Value, task, fraction, modelName, surveyed is { Complete: true } ? surveyed.ExampleCount : 0);
     }
 }

@@ -6,7 +6,6 @@ using FineTune.Build.Models;
 using FineTune.Build.Output;
 using FineTune.Build.Reports;
 using FineTune.Build.Rules;
-using FineTune.Build.Sources;
 using FineTune.Build.Tokens;
 
 namespace FineTune.Build.Compilation;
@@ -31,9 +30,6 @@ public sealed class DatasetCompiler
     /// <summary>The most examples the index is sized for from an estimate (a wrong guess must stay cheap).</summary>
     private const int MaxPresizedExamples = 5_000_000;
 
-    /// <summary>Records the survey's reader thread hands over at a time.</summary>
-    private const int SurveyChunk = 256;
-
     /// <summary>
     /// Batches the reader thread may have queued beyond the one the workers check (bounds memory). One is enough to
     /// keep the workers busy: with four, 1 GB of CSV peaked 15 MB higher (queued examples outlive gen0 and die in
@@ -44,9 +40,16 @@ public sealed class DatasetCompiler
     /// <summary>Diagnostics held for one batch before the reader waits for the ordered stage instead (bounds memory).</summary>
     private const int MaxHeldDiagnostics = 4096;
 
+    /// <summary>
+    /// Diagnostics a compile with a guessed task holds until the whole dataset confirms the guess; past this many
+    /// (a dataset with a problem in most examples) it gives up the guess and replays the spool with the inferred task.
+    /// </summary>
+    private const int MaxSpeculativeDiagnostics = DiagnosticCollector.KeptLimit;
+
     private readonly CompileOptions _options;
     private readonly DiagnosticCollector _diagnostics;
     private RecordSpool? _spool;
+    private SurveyedReader? _reader;
     private long? _sourceBytes;
 
     public DatasetCompiler(CompileOptions options, DiagnosticCollector diagnostics)
@@ -54,6 +57,9 @@ public sealed class DatasetCompiler
         _options = options;
         _diagnostics = diagnostics;
     }
+
+    /// <summary>The last compile guessed its task from the first records, the guess failed, and it replayed the spool.</summary>
+    internal bool StartedOver { get; private set; }
 
     public string TrainPath => OutputPath("train.jsonl");
 
@@ -74,6 +80,7 @@ public sealed class DatasetCompiler
         {
             _spool?.Dispose();
             _spool = null;
+            _reader = null;
             _sourceBytes = null;
         }
     }
@@ -86,88 +93,41 @@ public sealed class DatasetCompiler
         => new(_options.IntermediateDirectory ?? _options.OutputDirectory, _options.DatasetName, expectedBytes: SourceBytes * 5 / 4);
 
     /// <summary>
-    /// The reading pass when format or task must be inferred: every record and reader diagnostic goes into
-    /// <paramref name="spool"/> in order, and the survey counts what the plan needs.
+    /// The reading pass when format or task must be inferred: the first records are read and held, and decide the
+    /// format (the first example's). Then either the sources are all read already, or the task is set and the compile
+    /// reads on from where the survey stopped, or the task is guessed from those records and the compile goes on with
+    /// the guess while every record is also spooled and surveyed, so a wrong guess costs a replay, not a second read.
+    /// Called again after a wrong guess: the rest is read, and the whole dataset decides.
     /// </summary>
-    private DatasetSurvey Survey(RecordSpool spool)
+    private DatasetSurvey SurveyForPlan()
     {
-        // The parse runs on a thread of its own and hands records over in chunks; this thread spools and counts
-        // them, so writing the spool overlaps the parse (the survey is the one serial part of an inferred compile).
+        if (_reader is { } started)
+        {
+            started.Drain();
+            return started.Survey;
+        }
+
         var start = Stopwatch.GetTimestamp();
-        var survey = new DatasetSurvey();
-        using var chunks = new BlockingCollection<List<SurveyEntry>>(boundedCapacity: 8);
-        using var cancel = new CancellationTokenSource();
-        var reader = Task.Factory.StartNew(() =>
+        var reader = _reader = new SurveyedReader(_options.Sources, _diagnostics);
+        reader.Probe(_options.ProbeRecords);
+        if (!reader.Finished)
         {
-            try
+            if (reader.Survey.FirstFormat is null)
             {
-                var held = DiagnosticCollector.Deferred(_diagnostics);
-                var chunk = new List<SurveyEntry>(SurveyChunk);
-                foreach (var source in _options.Sources)
-                {
-                    foreach (var record in SourceReaders.Read(source, held))
-                    {
-                        chunk.Add(new SurveyEntry(held.TakePending(), record, EndOfSource: false));
-                        if (chunk.Count == SurveyChunk)
-                        {
-                            chunks.Add(chunk, cancel.Token);
-                            chunk = new List<SurveyEntry>(SurveyChunk);
-                        }
-                    }
-
-                    chunk.Add(new SurveyEntry(held.TakePending(), null, EndOfSource: true));
-                }
-
-                chunks.Add(chunk, cancel.Token);
+                // No example among the first records to take the format from: survey it all, spooled.
+                reader.Spool(_spool = NewSpool());
+                reader.Drain();
             }
-            finally
+            else if (_options.Task is null)
             {
-                chunks.CompleteAdding();
-            }
-        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
-        try
-        {
-            foreach (var chunk in chunks.GetConsumingEnumerable())
-            {
-                foreach (var entry in chunk)
-                {
-                    spool.AddDiagnostics(entry.Diagnostics);
-                    if (entry.Record is { } record)
-                    {
-                        spool.AddRecord(record);
-                        survey.Add(record.Node);
-                    }
-
-                    if (entry.EndOfSource)
-                    {
-                        spool.EndSource();
-                    }
-                }
+                reader.Spool(_spool = NewSpool());
+                reader.Guess = reader.Survey.InferredTask;
             }
         }
-        catch
-        {
-            cancel.Cancel();
-            try
-            {
-                reader.Wait();
-            }
-            catch (AggregateException)
-            {
-                // The parse thread stopped because of this thread's exception, which is the one to report.
-            }
 
-            throw;
-        }
-
-        reader.GetAwaiter().GetResult();
         _options.Timings?.Add(CompileStage.Survey, start);
-        return survey;
+        return reader.Survey;
     }
-
-    /// <summary>A record as read (or the end of a source), with what the reader reported before it.</summary>
-    private readonly record struct SurveyEntry(IReadOnlyList<ReceivedDiagnostic> Diagnostics, SourceRecord? Record, bool EndOfSource);
 
     /// <summary>Loads the vocabulary on the pool while the sources are read (the first worker would wait for it).</summary>
     private static void PreloadTokenizer(ModelEntry model)
@@ -191,8 +151,38 @@ public sealed class DatasetCompiler
                 "The project has no FineTuneSource items: add .yaml, .csv, .tsv or .jsonl files beside the project, or FineTuneSource items.");
         }
 
-        // When the task must be inferred, the sources are read once, into a spool the compile pass replays.
-        var plan = CompilePlan.Resolve(_options, _diagnostics, () => Survey(_spool = NewSpool()), PreloadTokenizer);
+        StartedOver = false;
+
+        // The plan's own diagnostics are held until it is known whether the task was guessed.
+        var held = DiagnosticCollector.Deferred(_diagnostics);
+        var plan = CompilePlan.Resolve(_options, held, SurveyForPlan, PreloadTokenizer);
+        if (_reader?.Guess is null)
+        {
+            _diagnostics.ReportAll(held.TakePending());
+            return CompileWith(plan, _diagnostics)!;
+        }
+
+        // Compiled with the guess, the diagnostics held until the whole dataset confirms it; else start over from the
+        // spool with the task the whole dataset gives.
+        if (CompileWith(plan, held) is { } guessed)
+        {
+            return guessed;
+        }
+
+        _reader.Guess = null;
+        StartedOver = true;
+        plan = CompilePlan.Resolve(_options, _diagnostics, SurveyForPlan, PreloadTokenizer);
+        return CompileWith(plan, _diagnostics)!;
+    }
+
+    /// <summary>
+    /// Compiles with <paramref name="plan"/>, reporting to <paramref name="diagnostics"/>. With a guessed task
+    /// (<see cref="SurveyedReader.Guess"/>), <paramref name="diagnostics"/> holds them: returns null without writing
+    /// anything when the guess failed, or reports them on and finishes when the whole dataset confirmed it.
+    /// </summary>
+    private CompileResult? CompileWith(CompilePlan plan, DiagnosticCollector diagnostics)
+    {
+        var guessed = _reader?.Guess is not null ? _reader : null;
         var model = plan.Model;
         var report = new DatasetReport
         {
@@ -218,15 +208,17 @@ public sealed class DatasetCompiler
 
         // Read, bind and fix run on their own thread, a few batches ahead of the workers and the ordered stages; what
         // they report is held per batch and replayed in order, so the diagnostics come out as a one-thread compile's.
-        var ahead = DiagnosticCollector.Deferred(_diagnostics);
-        var read = new ReadStage(ahead, _spool);
+        var ahead = DiagnosticCollector.Deferred(diagnostics);
+        var read = _reader is null ? new ReadStage(ahead)
+            : _spool is not null && _reader.Finished ? new ReadStage(ahead, _spool)
+            : new ReadStage(ahead, _reader);
         var bind = new BindStage(ahead, plan.Format, plan.Task == DatasetTask.OpenEndedGeneration);
         var fix = new FixStage(_options.Formatting, ahead, plan.Format, plan.IsClassification, _options.ProjectFile);
         var check = new CheckStage(plan.IsClassification, _options.AllowedSecrets);
         var count = new CountStage();
         var split = new SplitStage(new SplitAssigner(plan.ValidationFraction, _options.SplitSeed));
         var ruleContext = new DatasetRuleContext(
-            _diagnostics, plan.IsClassification, report, model.MinExamples > 0 ? model.MinExamples : 10, _options.ProjectFile, plan.ExpectedExamples);
+            diagnostics, plan.IsClassification, report, model.MinExamples > 0 ? model.MinExamples : 10, _options.ProjectFile, plan.ExpectedExamples);
         var datasetRules = new DatasetRuleSet(ruleContext);
         var sized = plan.ExpectedExamples > 0;
         // The stamp goes before anything is written and comes back after everything, so a kill leaves no stamp.
@@ -274,6 +266,16 @@ public sealed class DatasetCompiler
         reader.GetAwaiter().GetResult();
 
         datasetRules.Finish();
+        if (guessed is not null)
+        {
+            if (guessed.Diverged || guessed.Survey.InferredTask != plan.Task)
+            {
+                return null;
+            }
+
+            _diagnostics.ReportAll(diagnostics.TakePending());
+        }
+
         CostEstimator.Estimate(report, _options.Epochs, model);
 
         var succeeded = !_diagnostics.HasErrors;
@@ -324,6 +326,13 @@ public sealed class DatasetCompiler
                     var start = Stopwatch.GetTimestamp();
                     while (records.MoveNext())
                     {
+                        if (guessed is { Diverged: true })
+                        {
+                            // The guess failed: read on only to finish the survey and the spool.
+                            guessed.Drain();
+                            return;
+                        }
+
                         var record = records.Current;
                         start = timings?.Add(CompileStage.Read, start) ?? start;
                         var item = bind.Bind(source, record, statistics);
@@ -389,15 +398,29 @@ public sealed class DatasetCompiler
             }
 
             var segment = finished.Segment;
-            if (segment.Begins is { } begins)
+            var wasted = guessed is { Diverged: true };
+            if (segment.Begins is { } begins && !wasted)
             {
                 figures.AddSource(begins.Statistics);
                 progress.BeginSource(begins.Path);
             }
 
-            _diagnostics.Replay(segment.Diagnostics);
+            if (!wasted)
+            {
+                diagnostics.ReportAll(segment.Diagnostics);
+            }
+
             finished.Workers.GetAwaiter().GetResult();
-            Write(segment.Items);
+            if (!wasted)
+            {
+                Write(segment.Items);
+            }
+
+            if (guessed is not null && diagnostics.PendingCount > MaxSpeculativeDiagnostics)
+            {
+                guessed.Abandon();
+            }
+
             blocks.Return(segment.OutputBlocks);
             pipeline.Done();
         }
@@ -423,7 +446,7 @@ public sealed class DatasetCompiler
             {
                 foreach (var d in item.Diagnostics)
                 {
-                    _diagnostics.Report(d.Code, d.Severity, d.File, d.Line, d.Column, d.Message);
+                    diagnostics.Report(d.Code, d.Severity, d.File, d.Line, d.Column, d.Message);
                 }
 
                 report.WaivedSecrets.AddRange(item.Waived);

@@ -20,6 +20,9 @@ public sealed class DatasetSurvey
 
     public int ExampleCount { get; private set; }
 
+    /// <summary>Every record of the sources was counted (not only the first ones, from which a task can be guessed).</summary>
+    public bool Complete { get; internal set; }
+
     public int DistinctLabels => _labels.Count;
 
     // 12 bytes a distinct label where a HashSet<ulong> took about 30 with its growth: a generation dataset's answers
@@ -71,6 +74,7 @@ public sealed class DatasetSurvey
             }
         }
 
+        survey.Complete = true;
         return survey;
     }
 

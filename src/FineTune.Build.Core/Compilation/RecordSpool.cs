@@ -308,6 +308,7 @@ public sealed class RecordSpool : IDisposable
         if (bytes.Length > BufferSize - _position)
         {
             Flush();
+            MoveToFileBefore(bytes.Length);
             _stream.Write(bytes);
             return;
         }
@@ -324,12 +325,19 @@ public sealed class RecordSpool : IDisposable
         }
     }
 
-    /// <summary>Moves the buffer to the stream, and the stream to a file once it outgrew the memory budget.</summary>
+    /// <summary>Moves the buffer to the stream, which moves to a file first if the buffer would take it past the memory budget.</summary>
     private void Flush()
     {
+        MoveToFileBefore(_position);
         _stream.Write(_buffer, 0, _position);
         _position = 0;
-        if (FilePath is not null || _stream.Length < _memoryBudget)
+    }
+
+    // Before the write, not after: a memory stream written past its capacity doubles it (a 32 MB copy of a 16 MB
+    // spool) just before the file takes over.
+    private void MoveToFileBefore(int bytes)
+    {
+        if (FilePath is not null || _stream.Length + bytes <= _memoryBudget)
         {
             return;
         }

@@ -94,6 +94,18 @@ public sealed class DiagnosticCollector
         }
     }
 
+    /// <summary>
+    /// Reports <paramref name="held"/> to this collector itself, in order (on a deferred collector, they join what it
+    /// holds; compare <see cref="Replay"/>).
+    /// </summary>
+    public void ReportAll(IReadOnlyList<ReceivedDiagnostic> held)
+    {
+        foreach (var d in held)
+        {
+            Report(d.Code, d.DefaultSeverity, d.File, d.Line, d.Column, d.Message);
+        }
+    }
+
     public DiagnosticPolicy Policy { get; }
 
     public int MaxReported { get; }

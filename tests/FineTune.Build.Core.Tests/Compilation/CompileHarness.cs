@@ -34,6 +34,9 @@ internal sealed record CompileSetup
 
     public bool WriteReports { get; init; }
 
+    /// <summary>Records read before the plan when the task is inferred (small, to guess from a few records).</summary>
+    public int ProbeRecords { get; init; } = CompileOptions.DefaultProbeRecords;
+
     /// <summary>The project's folder inside the temp folder ("" for the temp folder itself).</summary>
     public string ProjectFolder { get; init; } = "";
 }
@@ -72,6 +75,7 @@ internal static class CompileHarness
             ProjectFile = project,
             WriteReports = setup.WriteReports,
             Parallelism = 2,
+            ProbeRecords = setup.ProbeRecords,
             Formatting = setup.Formatting ?? FineTune.Build.Rules.FormattingOptions.Default,
         }, diagnostics);
         return new Run(compiler.Compile(), diagnostics, compiler, project, catalog);
