@@ -99,7 +99,7 @@ public static class BenchCommand
 
             Row("whole compile, 1 worker", one);
             Row($"whole compile, {cores} workers", all);
-            Row($"whole compile, {cores} workers, FineTuneTask set (no survey, no spool)", set);
+            Row($"whole compile, {cores} workers, FineTuneTask set (no probe, no spool)", set);
             Row($"whole compile, {cores} workers, cold child process", child.Seconds, (child.PeakBytes / 1e6).ToString("F0", CultureInfo.InvariantCulture));
             Console.Out.Flush();
         }
@@ -216,8 +216,8 @@ public static class BenchCommand
 
     private static string StageName(CompileStage stage) => stage switch
     {
-        CompileStage.Survey => "survey (task inferred: read once into the spool)",
-        CompileStage.Read => "read (or replay the spool)",
+        CompileStage.Survey => "survey (task inferred: the probe, first 2,048 records)",
+        CompileStage.Read => "read (task inferred: also survey and spool)",
         CompileStage.Split => "split (+ output bytes)",
         CompileStage.Write => "ordered (dataset rules, write, figures)",
         _ => stage.ToString().ToLowerInvariant(),

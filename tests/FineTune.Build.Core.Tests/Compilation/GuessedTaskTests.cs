@@ -117,6 +117,37 @@ public sealed class GuessedTaskTests
     }
 
     [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public void AcrossSources_TheGuessAndTheStartOverKeepEachSourcesRecordsAndDiagnostics(bool disproved)
+    {
+        // Three sources; the probe (100 records) ends inside the second. Each has a reader error (FT1004, a bad escape) and a
+        // duplicate of an example in another source. Disproved: the third source's answers are all distinct.
+        string Source(int n, int from, bool distinct) => string.Concat(Enumerable.Range(from, n).Select(i => i == from + 7
+            ? "{\"prompt\": \"Bad \\q escape\", \"completion\": \" no\"}\n"
+            : i == from + 9 ? Line("Question 1", " yes")
+            : Line($"Question {i}", distinct ? $" Answer number {i}" : i % 2 == 1 ? " yes" : " no")));
+        var texts = new[] { Source(60, 0, false), Source(80, 100, false), Source(disproved ? 900 : 300, 1000, disproved) };
+        var task = disproved ? DatasetTask.Generation : DatasetTask.Classification;
+        (CompileHarness.Run Run, string Outputs) Run(DatasetTask? set)
+        {
+            using var folder = new TempFolder();
+            var sources = texts.Select((t, i) => new FineTune.Build.Sources.SourceFile(folder.Write($"s{i}.jsonl", t))).ToList();
+            var run = CompileHarness.Compile(folder, sources, new CompileSetup { Task = set, ProbeRecords = Probe });
+            return (run, Outputs(run, folder));
+        }
+
+        var inferred = Run(null);
+        var set = Run(task);
+
+        Assert.AreEqual(task, inferred.Run.Result.Task);
+        Assert.AreEqual(disproved, inferred.Run.Compiler.StartedOver);
+        StringAssert.Contains(inferred.Outputs, "FT1004");
+        StringAssert.Contains(inferred.Outputs, "FT6001");
+        AssertSame(set.Outputs, inferred.Outputs);
+    }
+
+    [TestMethod]
     public void ADatasetThatFitsInTheProbe_IsCompiledFromTheHeldRecords()
     {
         // 60 records, fewer than the probe: the survey saw them all, so the task is known, and nothing is guessed.
