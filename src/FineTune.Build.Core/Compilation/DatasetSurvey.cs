@@ -25,9 +25,9 @@ public sealed class DatasetSurvey
 
     public int DistinctLabels => _labels.Count;
 
-    // 12 bytes a distinct label where a HashSet<ulong> took about 30 with its growth: a generation dataset's answers
-    // are nearly all distinct, so this is as large as the dataset rules' index.
-    private readonly KeyTable _labels = new(expected: 0);
+    // 8 bytes a distinct label (keys only) where a HashSet<ulong> took about 30 with its growth: a generation
+    // dataset's answers are nearly all distinct, so this is as large as one of the dataset rules' index tables.
+    private readonly KeyTable _labels = new(expected: 0, withValues: false);
 
     /// <summary>Examples with a text answer (chat examples that answer with tool calls have none).</summary>
     public int LabeledCount { get; private set; }

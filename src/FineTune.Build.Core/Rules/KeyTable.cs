@@ -13,14 +13,16 @@ internal sealed class KeyTable
     private const ulong Empty = 0;
 
     private ulong[] _keys;
-    private int[] _values;
+    private int[]? _values;
     private int _count;
 
-    public KeyTable(int expected)
+    /// <param name="expected">Keys to size the table for.</param>
+    /// <param name="withValues">False for a set of keys (values read as 0): 8 bytes a slot instead of 12.</param>
+    public KeyTable(int expected, bool withValues = true)
     {
         var capacity = CapacityFor(expected);
         _keys = new ulong[capacity];
-        _values = new int[capacity];
+        _values = withValues ? new int[capacity] : null;
     }
 
     public int Count => _count;
@@ -45,7 +47,7 @@ internal sealed class KeyTable
         {
             if (_keys[slot] == key)
             {
-                value = _values[slot];
+                value = _values?[slot] ?? 0;
                 return true;
             }
 
@@ -73,7 +75,11 @@ internal sealed class KeyTable
         }
 
         _keys[slot] = key;
-        _values[slot] = value;
+        if (_values is not null)
+        {
+            _values[slot] = value;
+        }
+
         if (++_count > MostKeys(_keys.Length))
         {
             Resize(_keys.Length * 2);
@@ -96,7 +102,7 @@ internal sealed class KeyTable
         var keys = _keys;
         var values = _values;
         _keys = new ulong[capacity];
-        _values = new int[capacity];
+        _values = values is null ? null : new int[capacity];
         for (var i = 0; i < keys.Length; i++)
         {
             if (keys[i] != Empty)
@@ -108,7 +114,10 @@ internal sealed class KeyTable
                 }
 
                 _keys[slot] = keys[i];
-                _values[slot] = values[i];
+                if (values is not null)
+                {
+                    _values![slot] = values[i];
+                }
             }
         }
     }

@@ -35,6 +35,23 @@ public sealed class ExampleIndexTests
     }
 
     [TestMethod]
+    public void KeyTable_WithoutValues_IsASetOfEveryKey_ThroughItsGrowth()
+    {
+        // The survey's distinct answers: keys only, values read as 0.
+        var table = new KeyTable(expected: 0, withValues: false);
+        for (var i = 0; i < 5_000; i++)
+        {
+            Assert.IsTrue(table.TryAdd(((ulong)i << 8) | 7, i));
+            Assert.IsFalse(table.TryAdd(((ulong)(i / 2) << 8) | 7, i));
+        }
+
+        Assert.AreEqual(5_000, table.Count);
+        Assert.IsTrue(table.TryGetValue((4_999UL << 8) | 7, out var value));
+        Assert.AreEqual(0, value);
+        Assert.IsFalse(table.TryGetValue(5_000UL << 8 | 7, out _));
+    }
+
+    [TestMethod]
     public void KeyTable_SizedForACount_HoldsThatManyWithoutGrowing()
     {
         // Growing at the last key would double the table just as the compile ends (a 760,000-row CSV did).
