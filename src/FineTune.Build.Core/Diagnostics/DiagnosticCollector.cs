@@ -125,7 +125,8 @@ public sealed class DiagnosticCollector
     /// <summary>Diagnostics (of any severity) counted but not kept for the report, beyond <see cref="MaxKept"/>.</summary>
     public int NotKeptCount { get; private set; }
 
-    public bool HasErrors => ErrorCount > 0;
+    /// <summary>Errors were reported here, or (for a deferred collector) to its target.</summary>
+    public bool HasErrors => ErrorCount > 0 || _target?.HasErrors == true;
 
     /// <summary>
     /// Gives a diagnostic without a line its place before it is kept or forwarded (the project task and the CLI
