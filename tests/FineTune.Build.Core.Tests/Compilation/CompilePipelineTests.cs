@@ -176,15 +176,24 @@ public sealed class CompilePipelineTests
     public void AnInferredTaskOfMoreThanTheSpoolsMemoryBudget_ReplaysFromItsFile_AndLeavesNoFile()
     {
         // About 25 MB of spool: past RecordSpool.DefaultMemoryBudget, so the compile reads back from obj/*.spool.tmp.
+        // The first 3,000 examples answer yes or no, so the task guessed from the first records (classification) is
+        // wrong, and the compile replays the spool.
         const int count = 150_000;
+        var lines = GenerationJsonl(count).Split('\n');
+        for (var i = 0; i < 3000; i++)
+        {
+            lines[i] = $"{{\"prompt\": \"Question {i + 1}\", \"completion\": \"{(i % 2 == 0 ? "yes" : "no")}\"}}";
+        }
+
         using var folder = new TempFolder();
-        var run = CompileHarness.Compile(folder, "a.jsonl", GenerationJsonl(count));
+        var run = CompileHarness.Compile(folder, "a.jsonl", string.Join("\n", lines));
 
         Assert.IsTrue(run.Result.Succeeded, run.Codes);
         Assert.AreEqual(DatasetTask.Generation, run.Result.Task);
-        var lines = File.ReadAllLines(run.Result.TrainPath);
-        Assert.AreEqual(count, lines.Length);
-        Assert.AreEqual("{\"prompt\": \"Question 150000\\n\\n###\\n\\n\", \"completion\": \" Answer number 150000 END\"}", lines[^1]);
+        Assert.IsTrue(run.Compiler.StartedOver, "the guess (classification) failed and the spool was replayed");
+        var written = File.ReadAllLines(run.Result.TrainPath);
+        Assert.AreEqual(count, written.Length);
+        Assert.AreEqual("{\"prompt\": \"Question 150000\\n\\n###\\n\\n\", \"completion\": \" Answer number 150000 END\"}", written[^1]);
         Assert.AreEqual(0, Directory.GetFiles(folder.File("obj"), "*.tmp").Length);
     }
 }
