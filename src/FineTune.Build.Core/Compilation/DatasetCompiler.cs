@@ -53,6 +53,13 @@ public sealed class DatasetCompiler
     /// </summary>
     private const int MaxSpeculativeDiagnostics = DiagnosticCollector.KeptLimit;
 
+    /// <summary>
+    /// Memory a spool kept only in case a guess fails may use before its file: it is written, and read back only
+    /// after a wrong guess, so memory would not buy speed (16 MB of it was the first 20 MB of an inferred 1 GB build's
+    /// peak, above a build with the task set).
+    /// </summary>
+    private const int GuessSpoolMemory = 1 << 20;
+
     private readonly CompileOptions _options;
     private readonly DiagnosticCollector _diagnostics;
     private RecordSpool? _spool;
@@ -94,13 +101,6 @@ public sealed class DatasetCompiler
 
     /// <summary>The sources' size in bytes, asked of the file system once per compile (a dataset may have thousands of files).</summary>
     private long SourceBytes => _sourceBytes ??= _options.Sources.Sum(s => ProgressReporter.SizeOf(s.Path));
-
-    /// <summary>
-    /// Memory a spool kept only in case a guess fails may use before its file: it is written, and read back only
-    /// after a wrong guess, so memory would not buy speed (16 MB of it was the first 20 MB of an inferred 1 GB build's
-    /// peak, above a build with the task set).
-    /// </summary>
-    private const int GuessSpoolMemory = 1 << 20;
 
     // A spool is about as large as its sources (text as UTF-8, plus each node's kind and location).
     private RecordSpool NewSpool(long memoryBudget = RecordSpool.DefaultMemoryBudget)
