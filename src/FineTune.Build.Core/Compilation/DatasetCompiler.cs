@@ -44,7 +44,7 @@ public sealed class DatasetCompiler
     /// </summary>
     private const int QueuedBatches = 1;
 
-    /// <summary>Diagnostics held for one batch before the reader waits for the ordered stage instead (bounds memory).</summary>
+    /// <summary>Diagnostics held for one group before the reader waits for the ordered stage instead (bounds memory).</summary>
     private const int MaxHeldDiagnostics = 4096;
 
     /// <summary>
@@ -220,8 +220,8 @@ public sealed class DatasetCompiler
         };
         var figures = new DatasetReportBuilder(report, label => TokenCounter.ForCurrentThread(model.Tokenizer).CountTokens(label));
 
-        // Read, bind and fix run on their own thread, a few batches ahead of the workers and the ordered stages; what
-        // they report is held per batch and replayed in order, so the diagnostics come out as a one-thread compile's.
+        // Read, bind and fix run on their own thread, a batch or two ahead of the workers and the ordered stage; what
+        // they report is held per group and reported in order, so the diagnostics come out as a one-thread compile's.
         var ahead = DiagnosticCollector.Deferred(diagnostics);
         var read = _reader is null ? new ReadStage(ahead)
             : _spool is not null && _reader.Finished ? new ReadStage(ahead, _spool)
@@ -420,8 +420,8 @@ public sealed class DatasetCompiler
                     workers.Add(worker);
                 }));
 
-        // In source order: what the reader thread reported, then for each example the workers' diagnostics, the
-        // dataset rules, the write and the figures.
+        // In source order: for each example the dataset rules, the write and the figures; at a group's end, what the
+        // reader thread reported for the group, then the workers' and the rules' diagnostics held meanwhile.
         void Finish((CompileSegment Segment, Task Workers)? done)
         {
             if (done is not { } finished)

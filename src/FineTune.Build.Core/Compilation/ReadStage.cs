@@ -36,11 +36,7 @@ public sealed class ReadStage
     {
         while (surveyed.TryRead(out var entry))
         {
-            foreach (var d in entry.Diagnostics)
-            {
-                _diagnostics.Report(d.Code, d.DefaultSeverity, d.File, d.Line, d.Column, d.Message);
-            }
-
+            _diagnostics.ReportAll(entry.Diagnostics);
             if (entry.Record is { } record)
             {
                 yield return record;

@@ -16,7 +16,7 @@ public sealed class DiagnosticCollector
     /// <summary>The most diagnostics ever kept for the report, whatever the caps asked for.</summary>
     public const int KeptLimit = 10_000;
 
-    // Set for a deferred collector (Deferred): what it receives waits here for the ordered stage's Replay, or goes
+    // Set for a deferred collector (Deferred): what it receives waits here for the ordered stage's ReportAll, or goes
     // straight to the target while the ordered stage is known to be idle (PassThrough).
     private readonly DiagnosticCollector? _target;
     private List<ReceivedDiagnostic> _pending = [];
@@ -40,8 +40,8 @@ public sealed class DiagnosticCollector
     /// <summary>
     /// A collector for a stage that runs ahead of <paramref name="target"/>'s ordered stage (the compiler's reader
     /// thread): it counts errors and warnings under the same policy, so the stage can tell what it reported, but
-    /// keeps the reports until <see cref="TakePending"/> hands them to <see cref="Replay"/>, so the target sees them
-    /// in the order a one-thread compile gives.
+    /// keeps the reports until <see cref="TakePending"/> hands them to the target's <see cref="ReportAll"/>, so the
+    /// target sees them in the order a one-thread compile gives.
     /// </summary>
     public static DiagnosticCollector Deferred(DiagnosticCollector target) => new(target);
 
@@ -59,7 +59,7 @@ public sealed class DiagnosticCollector
         {
             if (value && _target is not null)
             {
-                Replay(TakePending());
+                _target.ReportAll(TakePending());
             }
 
             _passThrough = value;
@@ -68,7 +68,7 @@ public sealed class DiagnosticCollector
 
     private bool _passThrough;
 
-    /// <summary>Takes what a deferred collector holds, for <see cref="Replay"/> on its target.</summary>
+    /// <summary>Takes what a deferred collector holds, for <see cref="ReportAll"/> on its target.</summary>
     public IReadOnlyList<ReceivedDiagnostic> TakePending()
     {
         if (_pending.Count == 0)
@@ -82,21 +82,8 @@ public sealed class DiagnosticCollector
     }
 
     /// <summary>
-    /// Reports <paramref name="held"/> (what a deferred collector of this one held), in the order received; on a
-    /// deferred collector, passes them to its target.
-    /// </summary>
-    public void Replay(IReadOnlyList<ReceivedDiagnostic> held)
-    {
-        var target = _target ?? this;
-        foreach (var d in held)
-        {
-            target.Report(d.Code, d.DefaultSeverity, d.File, d.Line, d.Column, d.Message);
-        }
-    }
-
-    /// <summary>
-    /// Reports <paramref name="held"/> to this collector itself, in order (on a deferred collector, they join what it
-    /// holds; compare <see cref="Replay"/>).
+    /// Reports <paramref name="held"/> (what a deferred collector held) to this collector, in the order received; on
+    /// a deferred collector, they join what it holds.
     /// </summary>
     public void ReportAll(IReadOnlyList<ReceivedDiagnostic> held)
     {

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using FineTune.Build.Compilation;
 using FineTune.Build.Diagnostics;
 using FineTune.Build.Examples;
@@ -83,6 +85,18 @@ internal static class CompileHarness
 
     public static Run Compile(TempFolder folder, string name, string text, CompileSetup? setup = null)
         => Compile(folder, [new SourceFile(folder.Write(Path.Combine(setup?.ProjectFolder ?? "", name), text))], setup);
+
+    /// <summary>
+    /// What a user compares between two compiles: every diagnostic with its severity, location and message, the
+    /// counts, then each output and source map by sha256 (the temporary folder's path made neutral, since source maps
+    /// name their sources by full path).
+    /// </summary>
+    public static string Fingerprint(Run run, TempFolder folder)
+        => (string.Join("\n", run.All.Select(d => $"{d.Severity} {d.Code}({d.Line},{d.Column}) {d.Message}"))
+            + $"\nerrors {run.Diagnostics.ErrorCount} warnings {run.Diagnostics.WarningCount} not kept {run.Diagnostics.NotKeptCount}\n"
+            + string.Join("\n", Directory.GetFiles(folder.File("bin")).Concat(Directory.GetFiles(folder.File("obj"), "*.tsv")).Order()
+                .Select(f => Path.GetFileName(f) + "=" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(File.ReadAllText(f).Replace(folder.Path, "<dir>", StringComparison.Ordinal)))))))
+            .Replace(folder.Path, "<dir>", StringComparison.Ordinal);
 
     /// <summary>n distinct generation examples in YAML (prompt "Question i", completion "Answer number i").</summary>
     public static string GenerationYaml(int count, int from = 1)

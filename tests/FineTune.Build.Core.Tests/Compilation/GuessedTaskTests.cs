@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using FineTune.Build.Compilation;
 
 namespace FineTune.Build.Core.Tests.Compilation;
@@ -16,20 +14,12 @@ public sealed class GuessedTaskTests
     /// <summary>Guess from the first 100 records, so small datasets exercise the guess.</summary>
     private const int Probe = 100;
 
-    /// <summary>Every diagnostic with its location and message, then each output and source map by sha256.</summary>
-    private static string Outputs(CompileHarness.Run run, TempFolder folder)
-        => string.Join("\n", run.All.Select(d => $"{d.Severity} {d.Code}({d.Line},{d.Column}) {d.Message}"))
-            + $"\nerrors {run.Diagnostics.ErrorCount} warnings {run.Diagnostics.WarningCount} not kept {run.Diagnostics.NotKeptCount}\n"
-            + string.Join("\n", Directory.GetFiles(folder.File("bin")).Concat(Directory.GetFiles(folder.File("obj"), "*.tsv")).Order()
-                .Select(f => Path.GetFileName(f) + "=" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(File.ReadAllText(f).Replace(folder.Path, "<dir>", StringComparison.Ordinal))))))
-            .Replace(folder.Path, "<dir>", StringComparison.Ordinal);
-
     private static (CompileHarness.Run Run, string Outputs) Compile(string jsonl, DatasetTask? task)
     {
         using var folder = new TempFolder();
         var run = CompileHarness.Compile(folder, "a.jsonl", jsonl, new CompileSetup { Task = task, ProbeRecords = Probe });
         Assert.AreEqual(0, Directory.GetFiles(folder.File("obj"), "*.tmp").Length, "no spool or temporary output is left");
-        return (run, Outputs(run, folder));
+        return (run, CompileHarness.Fingerprint(run, folder));
     }
 
     /// <summary>Equal texts, or the first line that differs (the texts run to thousands of lines).</summary>
@@ -134,7 +124,7 @@ public sealed class GuessedTaskTests
             using var folder = new TempFolder();
             var sources = texts.Select((t, i) => new FineTune.Build.Sources.SourceFile(folder.Write($"s{i}.jsonl", t))).ToList();
             var run = CompileHarness.Compile(folder, sources, new CompileSetup { Task = set, ProbeRecords = Probe });
-            return (run, Outputs(run, folder));
+            return (run, CompileHarness.Fingerprint(run, folder));
         }
 
         var inferred = Run(null);
